@@ -1,0 +1,40 @@
+# The two commands: `make demo` and `make test`. Everything installs into .venv.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR := var/demo
+DEMO_SUBSCRIBERS ?= 20000
+DEMO_MONTHS ?= 24
+
+.PHONY: install demo test bench lint messages clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(BIN)/python manage.py compile_translations
+
+demo: install
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py demo_setup --subscribers $(DEMO_SUBSCRIBERS) --months $(DEMO_MONTHS) --dir $(DEMO_DIR)
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l ru -l en --ignore=.venv --ignore=bench --no-obsolete
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

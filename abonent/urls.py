@@ -1,0 +1,14 @@
+"""Top-level URLs: one include per department block."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("core.urls")),
+    path("subscribers/", include("subscribers.urls")),
+    path("analytics/", include("analytics.urls")),
+] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def report(request, name):
+    return render(request, "analytics/report.html")

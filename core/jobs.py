@@ -1,0 +1,69 @@
+"""Run a long job in the background and report its progress.
+
+With Celery (REDIS_URL set) the job goes to the workers; in the embedded default it runs in a
+daemon thread of the web process; in tests ("sync") it runs inline."""
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from .models import Job
+
+log = logging.getLogger(__name__)
+
+
+def job_update(job: Job, *, progress: int | None = None, stage: str | None = None) -> None:
+    """Write progress outside any surrounding transaction's view is not possible on one
+    connection, so progress is written with a plain UPDATE that the job's caller commits."""
+    fields = {}
+    if progress is not None:
+        job.progress = max(0, min(100, int(progress)))
+        fields["progress"] = job.progress
+    if stage is not None:
+        job.stage = stage[:200]
+        fields["stage"] = job.stage
+    if fields and job.pk:
+        Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def job_execute(job_id: int, func: Callable[[Job], dict]) -> Job:
+    """Run func(job) and record the outcome on the job."""
+    job = Job.objects.get(pk=job_id)
+    job.status = Job.Status.RUNNING
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    try:
+        result = func(job) or {}
+        job.status = Job.Status.DONE if result.get("ok", True) else Job.Status.FAILED
+        job.result = result
+        job.progress = 100
+    except Exception as exc:  # the job page shows it; the log keeps the trace
+        log.exception("job %s failed", job_id)
+        job.status = Job.Status.FAILED
+        job.result = {"ok": False, "error": str(exc), "trace": traceback.format_exc()[-4000:]}
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "result", "progress", "finished_at"])
+    return job
+
+
+def job_start(job: Job, task, *args) -> None:
+    """Hand a saved job to the runner; task is a Celery task taking (job_id, *args)."""
+    runner = settings.ABONENT_JOB_RUNNER
+    if runner == "celery":
+        task.delay(job.pk, *args)
+    elif runner == "sync":
+        task.run(job.pk, *args)
+    else:
+        def target():
+            close_old_connections()
+            try:
+                task.run(job.pk, *args)
+            finally:
+                connection.close()
+
+        threading.Thread(target=target, daemon=True, name=f"job-{job.pk}").start()

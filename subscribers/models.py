@@ -1,0 +1,416 @@
+"""The operator's subscriber base: geography and buildings, tariffs and services, subscribers,
+status events, the ledger (charges, payments, adjustments), monthly facts and their summary."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.models import Branch
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+class Technology(models.TextChoices):
+    FTTB = "FTTB", "FTTB"
+    GPON = "GPON", "GPON"
+    DOCSIS = "DOCSIS", "DOCSIS"
+    ADSL = "ADSL", "ADSL"
+    CATV = "CATV", _("Cable TV")
+    WIRELESS = "WIRELESS", _("Wireless")
+
+
+class City(models.Model):
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name=_("branch"))
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["branch", "name"], name="city_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Street(models.Model):
+    city = models.ForeignKey(City, on_delete=models.PROTECT, verbose_name=_("city"))
+    name = models.CharField(_("name"), max_length=160)
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["city", "name"], name="street_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    """A served (or surveyed) building: its technology, flats and ports define coverage."""
+
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, verbose_name=_("street"))
+    house = models.CharField(_("house number"), max_length=20)
+    flats = models.PositiveIntegerField(_("flats"), default=0)
+    technology = models.CharField(
+        _("technology"), max_length=10, choices=Technology.choices, blank=True
+    )
+    ports = models.PositiveIntegerField(_("ports"), default=0)
+    coverage_since = models.DateField(_("covered since"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        constraints = [
+            models.UniqueConstraint(fields=["street", "house"], name="building_unique_house"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.street}, {self.house}"
+
+
+class Tariff(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    monthly_fee = models.DecimalField(_("monthly fee"), default=ZERO, **MONEY)
+    technology = models.CharField(
+        _("technology"), max_length=10, choices=Technology.choices, blank=True
+    )
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active to"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tariff")
+        verbose_name_plural = _("tariffs")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(monthly_fee__gte=0), name="tariff_fee_nonnegative"),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=F("active_from")),
+                name="tariff_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """A billable service (internet, TV, equipment rent, …) that charges refer to."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class Subscriber(models.Model):
+    """A subscriber's account as the billing knows it."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company")
+
+    account = models.CharField(_("account"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.PERSON)
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=16, blank=True, db_index=True)
+    phone2 = models.CharField(_("second phone"), max_length=16, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name=_("branch"))
+    building = models.ForeignKey(
+        Building, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("building")
+    )
+    flat = models.CharField(_("flat"), max_length=20, blank=True)
+    technology = models.CharField(
+        _("technology"), max_length=10, choices=Technology.choices, blank=True
+    )
+    tariff = models.ForeignKey(
+        Tariff, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("tariff")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    connected_on = models.DateField(_("connected on"))
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    reported_balance = models.DecimalField(_("balance (billing)"), default=ZERO, **MONEY)
+    # reported_balance minus the balance the ledger gives; non-zero means the two disagree.
+    balance_discrepancy = models.DecimalField(_("balance discrepancy"), default=ZERO, **MONEY)
+    extra = models.JSONField(_("extra attributes"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        indexes = [
+            models.Index(fields=["branch", "status"], name="subscriber_branch_status"),
+            models.Index(fields=["building", "flat"], name="subscriber_building_flat"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True) | Q(terminated_on__gte=F("connected_on")),
+                name="subscriber_terminated_after_connected",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="terminated") | Q(terminated_on__isnull=False),
+                name="subscriber_terminated_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "suspended", "terminated"]),
+                name="subscriber_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.full_name}"
+
+
+class ExtraAttribute(models.Model):
+    """A further column of the billing export, typed so filters and models can use it."""
+
+    class Type(models.TextChoices):
+        INTEGER = "int", _("Integer")
+        DECIMAL = "decimal", _("Number")
+        DATE = "date", _("Date")
+        BOOLEAN = "bool", _("Yes/no")
+        TEXT = "text", _("Text")
+
+    key = models.SlugField(_("key"), max_length=64, unique=True)
+    label = models.CharField(_("label"), max_length=120)
+    value_type = models.CharField(_("type"), max_length=8, choices=Type.choices)
+
+    class Meta:
+        verbose_name = _("extra attribute")
+        verbose_name_plural = _("extra attributes")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ImportBatch(models.Model):
+    """One billing import that changed the base; as_of is the last month its data covers."""
+
+    job = models.ForeignKey(
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("job")
+    )
+    source = models.CharField(_("source"), max_length=64, blank=True)
+    files = models.JSONField(_("files"), default=list)
+    as_of = models.DateField(_("data as of month"), null=True, blank=True)
+    stats = models.JSONField(_("statistics"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at"]
+
+
+class StatusEvent(models.Model):
+    class Kind(models.TextChoices):
+        CONNECTED = "connected", _("Connected")
+        SUSPENDED = "suspended", _("Suspended")
+        RESUMED = "resumed", _("Resumed")
+        TERMINATED = "terminated", _("Terminated")
+        TARIFF_CHANGED = "tariff_changed", _("Tariff changed")
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="events", verbose_name=_("subscriber")
+    )
+    kind = models.CharField(_("event"), max_length=16, choices=Kind.choices)
+    happened_on = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    old_tariff = models.ForeignKey(
+        Tariff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    new_tariff = models.ForeignKey(
+        Tariff, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("status event")
+        verbose_name_plural = _("status events")
+        ordering = ["subscriber", "happened_on", "id"]
+        indexes = [models.Index(fields=["kind", "happened_on"], name="event_kind_date")]
+
+
+class Charge(models.Model):
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="charges", verbose_name=_("subscriber")
+    )
+    period = models.DateField(_("period"), help_text=_("First day of the month charged"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, verbose_name=_("service"))
+    tariff = models.ForeignKey(
+        Tariff, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("tariff")
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "period", "service"], name="charge_unique_period_service"
+            ),
+        ]
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        CASH = "cash", _("Cash desk")
+        CARD = "card", _("Bank card")
+        BANK = "bank", _("Bank transfer")
+        TERMINAL = "terminal", _("Payment terminal")
+        ONLINE = "online", _("Online")
+        OTHER = "other", _("Other")
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="payments", verbose_name=_("subscriber")
+    )
+    paid_at = models.DateTimeField(_("paid at"))
+    # First day of the month of paid_at in the branch's local time.
+    month = models.DateField(_("month"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    method = models.CharField(_("method"), max_length=16, choices=Method.choices)
+    # Distinguishes identical payments (same time, amount, method) of one account.
+    seq = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "paid_at", "amount", "method", "seq"],
+                name="payment_unique",
+            ),
+        ]
+
+
+class Adjustment(models.Model):
+    """A correction made in Abonent (not by the billing): credit is positive."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="adjustments",
+        verbose_name=_("subscriber"),
+    )
+    made_on = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+
+
+class MonthlyFact(models.Model):
+    """One row per subscriber × month: the subscriber's state at the month's end and its money.
+
+    Maintained incrementally by the billing import (subscribers.facts); docs/metrics.md defines
+    every column."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="facts")
+    month = models.DateField(_("month"))
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT)
+    tariff = models.ForeignKey(Tariff, null=True, on_delete=models.PROTECT)
+    technology = models.CharField(max_length=10, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    active_start = models.BooleanField(default=False)
+    active_end = models.BooleanField(default=False)
+    connected = models.BooleanField(default=False)
+    terminated = models.BooleanField(default=False)
+    charged = models.DecimalField(default=ZERO, **MONEY)
+    paid = models.DecimalField(default=ZERO, **MONEY)
+    balance_end = models.DecimalField(default=ZERO, **MONEY)
+    days_overdue = models.PositiveIntegerField(default=0)
+    tenure_months = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("monthly fact")
+        verbose_name_plural = _("monthly facts")
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "month"], name="fact_unique_month"),
+        ]
+        indexes = [models.Index(fields=["month", "branch"], name="fact_month_branch")]
+
+
+class MonthlySummary(models.Model):
+    """Monthly facts summed per month × branch × technology × tariff; what the reports read.
+
+    Kept in step with the facts by the import (subscribers.facts)."""
+
+    month = models.DateField()
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT)
+    technology = models.CharField(max_length=10, blank=True)
+    tariff = models.ForeignKey(Tariff, null=True, on_delete=models.PROTECT)
+    subscribers = models.PositiveIntegerField(default=0)
+    active_start = models.PositiveIntegerField(default=0)
+    active_end = models.PositiveIntegerField(default=0)
+    connected = models.PositiveIntegerField(default=0)
+    terminated = models.PositiveIntegerField(default=0)
+    charged = models.DecimalField(default=ZERO, **MONEY)
+    paid = models.DecimalField(default=ZERO, **MONEY)
+    debtors = models.PositiveIntegerField(default=0)
+    debt = models.DecimalField(default=ZERO, **MONEY)
+
+    class Meta:
+        verbose_name = _("monthly summary")
+        verbose_name_plural = _("monthly summaries")
+        indexes = [models.Index(fields=["month", "branch"], name="summary_month_branch")]
+
+
+class ImportMapping(models.Model):
+    """How one billing system's export is turned into the canonical import format."""
+
+    slug = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    encoding = models.CharField(_("encoding"), max_length=20, default="utf-8")
+    delimiter = models.CharField(_("delimiter"), max_length=1, default=",")
+    decimal_comma = models.BooleanField(_("decimal comma"), default=False)
+    date_format = models.CharField(_("date format"), max_length=32, default="%Y-%m-%d")
+    datetime_format = models.CharField(
+        _("date and time format"), max_length=32, default="%Y-%m-%d %H:%M:%S"
+    )
+    period_format = models.CharField(_("period format"), max_length=32, default="%Y-%m")
+    # {"subscribers": "abonents*.csv", ...}: which file is which kind
+    files = models.JSONField(_("file name patterns"), default=dict)
+    # {"subscribers": {"source column": "canonical column"}, ...}
+    columns = models.JSONField(_("column names"), default=dict)
+    # {"source value": "active|suspended|terminated"}
+    status_values = models.JSONField(_("status values"), default=dict, blank=True)
+    method_values = models.JSONField(_("payment method values"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "subscribers"
+urlpatterns = [
+    path("imports/", views.import_list, name="import_list"),
+]

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def import_list(request):
+    return render(request, "subscribers/import_list.html")
