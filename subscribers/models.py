@@ -339,6 +339,8 @@ class MonthlyFact(models.Model):
     month = models.DateField(_("month"))
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT)
     tariff = models.ForeignKey(Tariff, null=True, on_delete=models.PROTECT)
+    # The tariff of the previous month's fact, where it differs from this month's.
+    prev_tariff = models.ForeignKey(Tariff, null=True, on_delete=models.PROTECT, related_name="+")
     technology = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices)
     active_start = models.BooleanField(default=False)
@@ -383,6 +385,21 @@ class MonthlySummary(models.Model):
         verbose_name = _("monthly summary")
         verbose_name_plural = _("monthly summaries")
         indexes = [models.Index(fields=["month", "branch"], name="summary_month_branch")]
+
+
+class TariffMigrationSummary(models.Model):
+    """How many subscribers moved from one tariff to another in a month (from the facts)."""
+
+    month = models.DateField()
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT)
+    from_tariff = models.ForeignKey(Tariff, on_delete=models.PROTECT, related_name="+")
+    to_tariff = models.ForeignKey(Tariff, on_delete=models.PROTECT, related_name="+")
+    subscribers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tariff migrations")
+        verbose_name_plural = _("tariff migrations")
+        indexes = [models.Index(fields=["month", "branch"], name="migration_month_branch")]
 
 
 class ImportMapping(models.Model):
