@@ -9,6 +9,7 @@ import traceback
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
@@ -17,18 +18,31 @@ from .models import Job
 log = logging.getLogger(__name__)
 
 
+def _progress_key(job_id: int) -> str:
+    return f"abonent:job-progress:{job_id}"
+
+
 def job_update(job: Job, *, progress: int | None = None, stage: str | None = None) -> None:
-    """Write progress outside any surrounding transaction's view is not possible on one
-    connection, so progress is written with a plain UPDATE that the job's caller commits."""
-    fields = {}
+    """Publish a running job's progress. It goes to the cache, not the database: the job's own
+    work usually runs in one long transaction whose writes nobody sees before it ends."""
     if progress is not None:
         job.progress = max(0, min(100, int(progress)))
-        fields["progress"] = job.progress
     if stage is not None:
         job.stage = stage[:200]
-        fields["stage"] = job.stage
-    if fields and job.pk:
-        Job.objects.filter(pk=job.pk).update(**fields)
+    if job.pk:
+        cache.set(_progress_key(job.pk), {"progress": job.progress, "stage": job.stage}, 86400)
+    callback = getattr(job, "on_progress", None)
+    if callback is not None:
+        callback(job)
+
+
+def job_live(job: Job) -> Job:
+    """The job with the progress its runner last published, for the progress page."""
+    if not job.is_finished:
+        live = cache.get(_progress_key(job.pk))
+        if live:
+            job.progress, job.stage = live["progress"], live["stage"]
+    return job
 
 
 def job_execute(job_id: int, func: Callable[[Job], dict]) -> Job:
@@ -47,7 +61,8 @@ def job_execute(job_id: int, func: Callable[[Job], dict]) -> Job:
         job.status = Job.Status.FAILED
         job.result = {"ok": False, "error": str(exc), "trace": traceback.format_exc()[-4000:]}
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "result", "progress", "finished_at"])
+    job.save(update_fields=["status", "result", "progress", "stage", "finished_at"])
+    cache.delete(_progress_key(job.pk))
     return job
 
 

@@ -216,6 +216,7 @@ class ImportBatch(models.Model):
     source = models.CharField(_("source"), max_length=64, blank=True)
     files = models.JSONField(_("files"), default=list)
     as_of = models.DateField(_("data as of month"), null=True, blank=True)
+    window_start = models.DateField(_("data from month"), null=True, blank=True)
     stats = models.JSONField(_("statistics"), default=dict)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -257,14 +258,21 @@ class StatusEvent(models.Model):
         indexes = [models.Index(fields=["kind", "happened_on"], name="event_kind_date")]
 
 
+# The ledger and the facts hold tens of millions of rows loaded in bulk by the import, which
+# resolves every id itself: their subscriber keys carry no database constraint, whose per-row
+# trigger would triple the load time. Deleting a subscriber still cascades (in Django).
 class Charge(models.Model):
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="charges", verbose_name=_("subscriber")
+        Subscriber, on_delete=models.CASCADE, related_name="charges", verbose_name=_("subscriber"),
+        db_constraint=False,
     )
     period = models.DateField(_("period"), help_text=_("First day of the month charged"))
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, verbose_name=_("service"))
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, verbose_name=_("service"), db_constraint=False
+    )
     tariff = models.ForeignKey(
-        Tariff, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("tariff")
+        Tariff, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("tariff"),
+        db_constraint=False,
     )
     amount = models.DecimalField(_("amount"), **MONEY)
 
@@ -288,7 +296,8 @@ class Payment(models.Model):
         OTHER = "other", _("Other")
 
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="payments", verbose_name=_("subscriber")
+        Subscriber, on_delete=models.CASCADE, related_name="payments", verbose_name=_("subscriber"),
+        db_constraint=False,
     )
     paid_at = models.DateTimeField(_("paid at"))
     # First day of the month of paid_at in the branch's local time.
@@ -335,12 +344,16 @@ class MonthlyFact(models.Model):
     Maintained incrementally by the billing import (subscribers.facts); docs/metrics.md defines
     every column."""
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="facts")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="facts", db_constraint=False
+    )
     month = models.DateField(_("month"))
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT)
-    tariff = models.ForeignKey(Tariff, null=True, on_delete=models.PROTECT)
-    # The tariff of the previous month's fact, where it differs from this month's.
-    prev_tariff = models.ForeignKey(Tariff, null=True, on_delete=models.PROTECT, related_name="+")
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, db_constraint=False)
+    tariff = models.ForeignKey(Tariff, null=True, on_delete=models.PROTECT, db_constraint=False)
+    # The tariff of the previous month's fact (null for a subscriber's first fact).
+    prev_tariff = models.ForeignKey(
+        Tariff, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     technology = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices)
     active_start = models.BooleanField(default=False)

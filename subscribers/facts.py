@@ -1,0 +1,300 @@
+"""Monthly facts (subscriber × month) and their summaries, kept in step with the ledger.
+
+The import records in `stg_touched` the first month of each subscriber whose facts may have
+changed; only those facts are recomputed, set-based, and the summaries are corrected by the
+difference between the facts removed and the facts written. docs/metrics.md defines every
+column."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from core.sql import create_temp_table, execute, fetchall, greatest, least, month_index, month_of
+
+from .models import MonthlyFact, MonthlySummary, Subscriber, TariffMigrationSummary
+
+FACT = MonthlyFact._meta.db_table
+SUMMARY = MonthlySummary._meta.db_table
+MIGRATION = TariffMigrationSummary._meta.db_table
+SUBSCRIBER = Subscriber._meta.db_table
+FAR = date(9999, 12, 1)
+
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class Window:
+    start: date  # first month with any ledger row
+    end: date  # the data month: last month with any ledger row
+
+    def months(self) -> list[date]:
+        out, month = [], self.start
+        while month <= self.end:
+            out.append(month)
+            month = add_months(month, 1)
+        return out
+
+
+def touch_for_window(old: Window | None, new: Window) -> None:
+    """A later data month opens new months for every subscriber still served then; an earlier
+    window start reopens everything."""
+    if old is None:
+        return
+    if new.start < old.start:
+        execute(f"INSERT INTO stg_touched (subscriber_id, from_month) SELECT id, %s "
+                f"FROM {SUBSCRIBER}", [date(1, 1, 1)])
+    elif new.end > old.end:
+        first_new = add_months(old.end, 1)
+        execute(f"""INSERT INTO stg_touched (subscriber_id, from_month)
+                    SELECT id, %s FROM {SUBSCRIBER}
+                    WHERE terminated_on IS NULL OR terminated_on >= %s""",
+                [first_new, first_new])
+
+
+def _months_table(window: Window) -> None:
+    create_temp_table("stg_months", "month date, next_month date, idx integer, "
+                                    "start_ord integer, end_ord integer")
+    rows = []
+    for month in window.months():
+        nxt = add_months(month, 1)
+        rows.append((month, nxt, month.year * 12 + month.month - 1, month.toordinal(),
+                     nxt.toordinal()))
+    with_cursor_executemany(
+        "INSERT INTO stg_months (month, next_month, idx, start_ord, end_ord) "
+        "VALUES (%s, %s, %s, %s, %s)", rows)
+
+
+def with_cursor_executemany(sql: str, rows: list[tuple]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def facts_refresh(window: Window) -> dict:
+    """Recompute the facts of the touched subscribers from their first touched month and
+    correct the summaries by the difference."""
+    _months_table(window)
+    create_temp_table("stg_tfrom", "subscriber_id bigint PRIMARY KEY, from_month date")
+    execute("""INSERT INTO stg_tfrom (subscriber_id, from_month)
+               SELECT subscriber_id, MIN(from_month) FROM stg_touched
+               GROUP BY subscriber_id HAVING MIN(from_month) <= %s""", [window.end])
+    execute("UPDATE stg_tfrom SET from_month = %s WHERE from_month < %s",
+            [window.start, window.start])
+    touched = fetchall("SELECT COUNT(*) FROM stg_tfrom")[0][0]
+    if not touched:
+        return {"facts_subscribers": 0, "facts_written": 0}
+
+    # Ledger of the touched months, per subscriber × month.
+    create_temp_table("stg_led", "subscriber_id bigint, month date, charged numeric(14,2), "
+                                 "paid numeric(14,2), tariff_id bigint")
+    execute("""
+        INSERT INTO stg_led
+        SELECT subscriber_id, month, SUM(charged), SUM(paid), MAX(tariff_id) FROM (
+            SELECT c.subscriber_id, c.period AS month, c.amount AS charged, 0 AS paid,
+                   c.tariff_id
+            FROM subscribers_charge c JOIN stg_tfrom t ON t.subscriber_id = c.subscriber_id
+            WHERE c.period >= t.from_month
+            UNION ALL
+            SELECT p.subscriber_id, p.month, 0, p.amount, NULL
+            FROM subscribers_payment p JOIN stg_tfrom t ON t.subscriber_id = p.subscriber_id
+            WHERE p.month >= t.from_month) l
+        GROUP BY subscriber_id, month""")
+
+    # Each touched subscriber's range of fact months from its first touched month.
+    conn_month = month_of("s.connected_on")
+    term_month = month_of("s.terminated_on")
+    create_temp_table("stg_frange", "subscriber_id bigint PRIMARY KEY, first_m date, "
+                                    "last_m date")
+    execute(f"""
+        INSERT INTO stg_frange
+        SELECT t.subscriber_id,
+               {greatest('t.from_month', least(greatest(conn_month, '%s'),
+                                               "COALESCE(l.first_m, %s)"))},
+               {least('%s', greatest(f"CASE WHEN s.terminated_on IS NULL THEN %s "
+                                     f"ELSE {term_month} END",
+                                     "COALESCE(l.last_m, %s)"))}
+        FROM stg_tfrom t
+        JOIN {SUBSCRIBER} s ON s.id = t.subscriber_id
+        LEFT JOIN (SELECT subscriber_id, MIN(month) AS first_m, MAX(month) AS last_m
+                   FROM stg_led GROUP BY subscriber_id) l ON l.subscriber_id = t.subscriber_id
+    """, [window.start, FAR, window.end, window.end, date(1, 1, 1)])
+
+    # What the facts said before: the previous month (seed of running values), the statuses
+    # recorded in past data months, and the sums to take out of the summaries.
+    create_temp_table("stg_seed", "subscriber_id bigint PRIMARY KEY, seed_ord integer, "
+                                  "prev_tariff bigint")
+    execute(f"""
+        INSERT INTO stg_seed
+        SELECT f.subscriber_id,
+               CASE WHEN f.balance_end >= 0 THEN m.end_ord ELSE m.end_ord - f.days_overdue END,
+               f.tariff_id
+        FROM {FACT} f
+        JOIN stg_frange r ON r.subscriber_id = f.subscriber_id
+        JOIN stg_months m ON m.month = f.month AND m.next_month = r.first_m""")
+    create_temp_table("stg_oldstatus", "subscriber_id bigint, month date, status text")
+    execute(f"""
+        INSERT INTO stg_oldstatus
+        SELECT f.subscriber_id, f.month, f.status FROM {FACT} f
+        JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id
+        WHERE f.month >= t.from_month AND f.month < %s AND f.status <> 'terminated'""",
+            [window.end])
+    _aggregate_touched("stg_sum_old", "stg_mig_old")
+    removed = execute(f"""
+        DELETE FROM {FACT} WHERE EXISTS (
+            SELECT 1 FROM stg_tfrom t
+            WHERE t.subscriber_id = {FACT}.subscriber_id AND {FACT}.month >= t.from_month)""")
+
+    written = execute(f"""
+        INSERT INTO {FACT} (subscriber_id, month, branch_id, tariff_id, prev_tariff_id,
+                            technology, status, active_start, active_end, connected, terminated,
+                            charged, paid, balance_end, days_overdue, tenure_months)
+        WITH base AS (
+            SELECT r.subscriber_id, m.month, m.next_month, m.idx, m.end_ord, fm.start_ord,
+                   s.branch_id, s.technology, s.status AS current_status, s.connected_on,
+                   s.terminated_on, s.reported_balance,
+                   COALESCE(l.tariff_id, s.tariff_id) AS tariff_id,
+                   COALESCE(l.charged, 0) AS charged, COALESCE(l.paid, 0) AS paid
+            FROM stg_frange r
+            JOIN stg_months m ON m.month >= r.first_m AND m.month <= r.last_m
+            JOIN stg_months fm ON fm.month = r.first_m
+            JOIN {SUBSCRIBER} s ON s.id = r.subscriber_id
+            LEFT JOIN stg_led l ON l.subscriber_id = r.subscriber_id AND l.month = m.month
+        ), balanced AS (
+            SELECT base.*,
+                   ROUND(reported_balance - COALESCE(SUM(paid - charged) OVER (
+                       PARTITION BY subscriber_id ORDER BY month DESC
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), 2) AS balance_end,
+                   LAG(tariff_id) OVER (PARTITION BY subscriber_id ORDER BY month) AS lag_tariff
+            FROM base
+        ), runs AS (
+            SELECT balanced.*,
+                   MAX(CASE WHEN balance_end >= 0 THEN end_ord END) OVER (
+                       PARTITION BY subscriber_id ORDER BY month
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_ok_ord
+            FROM balanced
+        )
+        SELECT x.subscriber_id, x.month, x.branch_id, x.tariff_id,
+               COALESCE(x.lag_tariff, sd.prev_tariff), x.technology,
+               CASE WHEN x.terminated_on < x.next_month THEN 'terminated'
+                    WHEN x.month = %s THEN x.current_status
+                    ELSE COALESCE(os.status, 'active') END,
+               x.connected_on < x.month
+                   AND (x.terminated_on IS NULL OR x.terminated_on >= x.month),
+               x.connected_on < x.next_month
+                   AND (x.terminated_on IS NULL OR x.terminated_on >= x.next_month),
+               x.connected_on >= x.month AND x.connected_on < x.next_month,
+               x.terminated_on IS NOT NULL AND x.terminated_on >= x.month
+                   AND x.terminated_on < x.next_month,
+               x.charged, x.paid, x.balance_end,
+               CASE WHEN x.balance_end < 0
+                    THEN x.end_ord - COALESCE(x.last_ok_ord, sd.seed_ord, x.start_ord)
+                    ELSE 0 END,
+               {greatest(f"x.idx - {month_index('x.connected_on')}", '0')}
+        FROM runs x
+        LEFT JOIN stg_seed sd ON sd.subscriber_id = x.subscriber_id
+        LEFT JOIN stg_oldstatus os ON os.subscriber_id = x.subscriber_id AND os.month = x.month
+    """, [window.end])
+    _aggregate_touched("stg_sum_new", "stg_mig_new")
+    _apply_summary_delta()
+    return {"facts_subscribers": touched, "facts_removed": removed, "facts_written": written}
+
+
+def _aggregate_touched(summary_table: str, migration_table: str) -> None:
+    """Sums of the touched subscribers' facts from their first touched month."""
+    create_temp_table(summary_table, "month date, branch_id bigint, technology text, "
+                                     "tariff_id bigint, subscribers integer, active_start integer,"
+                                     " active_end integer, connected integer, terminated integer,"
+                                     " charged numeric(16,2), paid numeric(16,2), debtors integer,"
+                                     " debt numeric(16,2)")
+    execute(f"""
+        INSERT INTO {summary_table}
+        SELECT f.month, f.branch_id, f.technology, COALESCE(f.tariff_id, 0), COUNT(*),
+               SUM(CASE WHEN f.active_start THEN 1 ELSE 0 END),
+               SUM(CASE WHEN f.active_end THEN 1 ELSE 0 END),
+               SUM(CASE WHEN f.connected THEN 1 ELSE 0 END),
+               SUM(CASE WHEN f.terminated THEN 1 ELSE 0 END),
+               SUM(f.charged), SUM(f.paid),
+               SUM(CASE WHEN f.balance_end < 0 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN f.balance_end < 0 THEN -f.balance_end ELSE 0 END)
+        FROM {FACT} f JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id
+        WHERE f.month >= t.from_month
+        GROUP BY f.month, f.branch_id, f.technology, COALESCE(f.tariff_id, 0)""")
+    create_temp_table(migration_table, "month date, branch_id bigint, from_tariff_id bigint, "
+                                       "to_tariff_id bigint, subscribers integer")
+    execute(f"""
+        INSERT INTO {migration_table}
+        SELECT f.month, f.branch_id, f.prev_tariff_id, f.tariff_id, COUNT(*)
+        FROM {FACT} f JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id
+        WHERE f.month >= t.from_month AND f.prev_tariff_id IS NOT NULL
+          AND f.tariff_id IS NOT NULL AND f.prev_tariff_id <> f.tariff_id
+        GROUP BY f.month, f.branch_id, f.prev_tariff_id, f.tariff_id""")
+
+
+def _apply_summary_delta() -> None:
+    """summary := summary − old + new, for the keys the touched facts had or have."""
+    keys = "month, branch_id, technology, tariff_id"
+    sums = ("subscribers", "active_start", "active_end", "connected", "terminated", "charged",
+            "paid", "debtors", "debt")
+    create_temp_table("stg_sum_keys", "month date, branch_id bigint, technology text, "
+                                      "tariff_id bigint")
+    execute(f"INSERT INTO stg_sum_keys SELECT DISTINCT {keys} FROM "
+            f"(SELECT {keys} FROM stg_sum_old UNION ALL SELECT {keys} FROM stg_sum_new) k")
+    total = ", ".join(f"SUM({c})" for c in sums)
+    negated = ", ".join(f"-{c}" for c in sums)
+    plain = ", ".join(sums)
+    create_temp_table("stg_sum_result", "month date, branch_id bigint, technology text, "
+                                        "tariff_id bigint, subscribers integer, "
+                                        "active_start integer, active_end integer, "
+                                        "connected integer, terminated integer, "
+                                        "charged numeric(16,2), paid numeric(16,2), "
+                                        "debtors integer, debt numeric(16,2)")
+    execute(f"""
+        INSERT INTO stg_sum_result
+        SELECT {keys}, {total} FROM (
+            SELECT s.month, s.branch_id, s.technology, COALESCE(s.tariff_id, 0) AS tariff_id,
+                   {', '.join('s.' + c for c in sums)}
+            FROM {SUMMARY} s JOIN stg_sum_keys k ON k.month = s.month
+                 AND k.branch_id = s.branch_id AND k.technology = s.technology
+                 AND k.tariff_id = COALESCE(s.tariff_id, 0)
+            UNION ALL SELECT {keys}, {negated} FROM stg_sum_old
+            UNION ALL SELECT {keys}, {plain} FROM stg_sum_new) d
+        GROUP BY {keys}""")
+    execute(f"""
+        DELETE FROM {SUMMARY} WHERE EXISTS (
+            SELECT 1 FROM stg_sum_keys k WHERE k.month = {SUMMARY}.month
+               AND k.branch_id = {SUMMARY}.branch_id AND k.technology = {SUMMARY}.technology
+               AND k.tariff_id = COALESCE({SUMMARY}.tariff_id, 0))""")
+    execute(f"""
+        INSERT INTO {SUMMARY} (month, branch_id, technology, tariff_id, {plain})
+        SELECT month, branch_id, technology, NULLIF(tariff_id, 0),
+               {plain.replace("charged", "ROUND(charged, 2)").replace("paid", "ROUND(paid, 2)")
+                .replace("debt", "ROUND(debt, 2)").replace("ROUND(debt, 2)ors", "debtors")}
+        FROM stg_sum_result WHERE subscribers <> 0""")
+
+    mkeys = "month, branch_id, from_tariff_id, to_tariff_id"
+    create_temp_table("stg_mig_result", "month date, branch_id bigint, from_tariff_id bigint, "
+                                        "to_tariff_id bigint, subscribers integer")
+    execute(f"""
+        INSERT INTO stg_mig_result
+        SELECT {mkeys}, SUM(subscribers) FROM (
+            SELECT m.month, m.branch_id, m.from_tariff_id, m.to_tariff_id, m.subscribers
+            FROM {MIGRATION} m WHERE EXISTS (
+                SELECT 1 FROM (SELECT {mkeys} FROM stg_mig_old
+                               UNION SELECT {mkeys} FROM stg_mig_new) k
+                WHERE k.month = m.month AND k.branch_id = m.branch_id
+                  AND k.from_tariff_id = m.from_tariff_id AND k.to_tariff_id = m.to_tariff_id)
+            UNION ALL SELECT {mkeys}, -subscribers FROM stg_mig_old
+            UNION ALL SELECT {mkeys}, subscribers FROM stg_mig_new) d
+        GROUP BY {mkeys}""")
+    execute(f"""
+        DELETE FROM {MIGRATION} WHERE EXISTS (
+            SELECT 1 FROM stg_mig_result k WHERE k.month = {MIGRATION}.month
+               AND k.branch_id = {MIGRATION}.branch_id
+               AND k.from_tariff_id = {MIGRATION}.from_tariff_id
+               AND k.to_tariff_id = {MIGRATION}.to_tariff_id)""")
+    execute(f"""
+        INSERT INTO {MIGRATION} ({mkeys}, subscribers)
+        SELECT {mkeys}, subscribers FROM stg_mig_result WHERE subscribers <> 0""")

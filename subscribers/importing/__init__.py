@@ -1,0 +1,1 @@
+"""The billing import: reading exports, validating every row, loading them set-based."""

@@ -1,0 +1,400 @@
+"""Set-based SQL that moves staged rows into the real tables and records what changed.
+
+Every statement runs on SQLite and PostgreSQL (core.sql hides the few differences). What a
+merge changes is written to `stg_touched` (subscriber, first month whose facts must be
+recomputed), which subscribers.facts reads afterwards."""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from core.models import Branch
+from core.sql import create_temp_table, execute, fetchall, is_postgres, json_cast, month_of
+
+from ..models import (
+    Building,
+    Charge,
+    City,
+    ExtraAttribute,
+    Payment,
+    Service,
+    StatusEvent,
+    Street,
+    Subscriber,
+    Tariff,
+)
+from .errors import ErrorList
+
+BRANCH = Branch._meta.db_table
+CITY = City._meta.db_table
+STREET = Street._meta.db_table
+BUILDING = Building._meta.db_table
+TARIFF = Tariff._meta.db_table
+SUBSCRIBER = Subscriber._meta.db_table
+EVENT = StatusEvent._meta.db_table
+CHARGE = Charge._meta.db_table
+PAYMENT = Payment._meta.db_table
+SERVICE = Service._meta.db_table
+ALL_MONTHS = date(1, 1, 1)  # "from the first month": every fact of the subscriber
+
+
+def _t(kind: str) -> str:
+    return {"ts": "TIMESTAMPTZ" if is_postgres() else "TEXT"}.get(kind, kind)
+
+
+def create_staging() -> None:
+    create_temp_table("stg_branch", "src integer, line integer, name text, time_zone text, "
+                                    "currency text")
+    create_temp_table("stg_building", "src integer, line integer, branch text, city text, "
+                                      "street text, house text, flats integer, technology text, "
+                                      "ports integer, coverage_since date")
+    create_temp_table(
+        "stg_subscriber",
+        "src integer, line integer, account text, kind text, full_name text, phone text, "
+        "phone2 text, email text, branch text, city text, street text, house text, flat text, "
+        "technology text, tariff text, monthly_fee numeric(14,2), status text, "
+        "connected_on date, terminated_on date, balance numeric(14,2), extra text",
+    )
+    create_temp_table("stg_charge", "src integer, line integer, subscriber_id bigint, "
+                                    "period date, service text, tariff text, "
+                                    "amount numeric(14,2)")
+    create_temp_table("stg_payment", f"src integer, line integer, subscriber_id bigint, "
+                                     f"paid_at {_t('ts')}, month date, amount numeric(14,2), "
+                                     f"method text")
+    create_temp_table("stg_touched", "subscriber_id bigint, from_month date")
+
+
+def _duplicates(errors: ErrorList, sources: list[str], sql: str, column: str,
+                message: str) -> None:
+    for src, line, value, first in fetchall(sql):
+        errors.add(sources[src], line, column, value, message % {"line": first})
+
+
+# -- branches and addresses ---------------------------------------------------------------------
+def merge_branches(errors: ErrorList, sources: list[str]) -> None:
+    _duplicates(
+        errors, sources,
+        """SELECT src, line, name, first FROM (
+               SELECT src, line, name, ROW_NUMBER() OVER (PARTITION BY name ORDER BY src, line)
+                      AS n, MIN(line) OVER (PARTITION BY name) AS first FROM stg_branch) d
+           WHERE n > 1""",
+        "name", _("duplicate branch (first on line %(line)s)"),
+    )
+    execute(f"""INSERT INTO {BRANCH} (name, time_zone, currency)
+                SELECT name, COALESCE(MAX(time_zone), 'Europe/Moscow'),
+                       COALESCE(MAX(currency), 'RUB')
+                FROM stg_branch WHERE 1 = 1 GROUP BY name
+                ON CONFLICT (name) DO NOTHING""")
+    execute(f"""UPDATE {BRANCH} SET time_zone = COALESCE(s.time_zone, {BRANCH}.time_zone),
+                                    currency = COALESCE(s.currency, {BRANCH}.currency)
+                FROM stg_branch s WHERE s.name = {BRANCH}.name
+                  AND (s.time_zone IS NOT NULL AND s.time_zone <> {BRANCH}.time_zone
+                       OR s.currency IS NOT NULL AND s.currency <> {BRANCH}.currency)""")
+
+
+def merge_addresses(errors: ErrorList, sources: list[str]) -> None:
+    """Branches, cities, streets and buildings named by the staged buildings and subscribers;
+    fills stg_address with each address's building id."""
+    _duplicates(
+        errors, sources,
+        """SELECT src, line, house, first FROM (
+               SELECT src, line, house, ROW_NUMBER() OVER w AS n, MIN(line) OVER w AS first
+               FROM stg_building WINDOW w AS (PARTITION BY branch, city, street, house)) d
+           WHERE n > 1""",
+        "house", _("duplicate building (first on line %(line)s)"),
+    )
+    execute(f"""INSERT INTO {BRANCH} (name, time_zone, currency)
+                SELECT DISTINCT branch, 'Europe/Moscow', 'RUB' FROM (
+                    SELECT branch FROM stg_subscriber UNION SELECT branch FROM stg_building) b
+                WHERE 1 = 1
+                ON CONFLICT (name) DO NOTHING""")
+    create_temp_table(
+        "stg_address",
+        "branch text, city text, street text, house text, technology text, flats integer, "
+        "ports integer, coverage_since date, described integer, branch_id bigint, "
+        "city_id bigint, street_id bigint, building_id bigint",
+    )
+    execute("""INSERT INTO stg_address (branch, city, street, house, technology, flats, ports,
+                                        coverage_since, described)
+               SELECT branch, city, street, house, MAX(technology), MAX(flats), MAX(ports),
+                      MAX(coverage_since), MAX(described)
+               FROM (SELECT branch, city, street, house, NULLIF(technology, '') AS technology,
+                            flats, ports, coverage_since, 1 AS described FROM stg_building
+                     UNION ALL
+                     SELECT branch, city, street, house, NULLIF(technology, ''), NULL, NULL,
+                            NULL, 0 FROM stg_subscriber) a
+               GROUP BY branch, city, street, house""")
+    execute(f"""UPDATE stg_address SET branch_id = b.id FROM {BRANCH} b
+                WHERE b.name = stg_address.branch""")
+    execute(f"""INSERT INTO {CITY} (branch_id, name)
+                SELECT DISTINCT branch_id, city FROM stg_address WHERE 1 = 1
+                ON CONFLICT (branch_id, name) DO NOTHING""")
+    execute(f"""UPDATE stg_address SET city_id = c.id FROM {CITY} c
+                WHERE c.branch_id = stg_address.branch_id AND c.name = stg_address.city""")
+    execute(f"""INSERT INTO {STREET} (city_id, name)
+                SELECT DISTINCT city_id, street FROM stg_address WHERE 1 = 1
+                ON CONFLICT (city_id, name) DO NOTHING""")
+    execute(f"""UPDATE stg_address SET street_id = s.id FROM {STREET} s
+                WHERE s.city_id = stg_address.city_id AND s.name = stg_address.street""")
+    execute(f"""INSERT INTO {BUILDING} (street_id, house, flats, technology, ports,
+                                        coverage_since)
+                SELECT street_id, house, COALESCE(flats, 0), COALESCE(technology, ''),
+                       COALESCE(ports, 0), coverage_since
+                FROM stg_address WHERE 1 = 1
+                ON CONFLICT (street_id, house) DO NOTHING""")
+    execute(f"""UPDATE stg_address SET building_id = b.id FROM {BUILDING} b
+                WHERE b.street_id = stg_address.street_id AND b.house = stg_address.house""")
+    # A buildings file describes the building; subscribers only fill a missing technology.
+    execute(f"""UPDATE {BUILDING} SET flats = COALESCE(a.flats, 0),
+                                      technology = COALESCE(a.technology, ''),
+                                      ports = COALESCE(a.ports, 0),
+                                      coverage_since = a.coverage_since
+                FROM stg_address a WHERE a.building_id = {BUILDING}.id AND a.described = 1
+                  AND (COALESCE(a.flats, 0) <> {BUILDING}.flats
+                       OR COALESCE(a.technology, '') <> {BUILDING}.technology
+                       OR COALESCE(a.ports, 0) <> {BUILDING}.ports
+                       OR a.coverage_since IS DISTINCT FROM {BUILDING}.coverage_since)""")
+    execute(f"""UPDATE {BUILDING} SET technology = a.technology
+                FROM stg_address a WHERE a.building_id = {BUILDING}.id AND a.described = 0
+                  AND {BUILDING}.technology = '' AND a.technology IS NOT NULL""")
+
+
+def merge_tariffs() -> None:
+    execute(f"""INSERT INTO {TARIFF} (name, monthly_fee, technology)
+                SELECT tariff, COALESCE(MAX(monthly_fee), 0), COALESCE(MAX(technology), '')
+                FROM stg_subscriber WHERE 1 = 1 GROUP BY tariff
+                ON CONFLICT (name) DO NOTHING""")
+    execute(f"""UPDATE {TARIFF} SET monthly_fee = f.fee
+                FROM (SELECT tariff, MAX(monthly_fee) AS fee FROM stg_subscriber
+                      WHERE monthly_fee IS NOT NULL GROUP BY tariff) f
+                WHERE f.tariff = {TARIFF}.name AND f.fee <> {TARIFF}.monthly_fee""")
+
+
+def save_extra_attributes(types: dict[str, str]) -> None:
+    for key, kind in types.items():
+        ExtraAttribute.objects.update_or_create(
+            key=key[:64], defaults={"value_type": kind, "label": key.replace("_", " ")[:120]}
+        )
+
+
+# -- subscribers --------------------------------------------------------------------------------
+SUB_COLUMNS = ("kind", "full_name", "phone", "phone2", "email", "branch_id", "building_id",
+               "flat", "technology", "tariff_id", "status", "connected_on", "terminated_on",
+               "reported_balance", "extra")
+
+
+def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | None) -> dict:
+    """Insert new subscribers, update changed ones, write their status events and mark the
+    months whose facts change. data_month: the data month before this import."""
+    create_temp_table(
+        "stg_sub",
+        "account text, kind text, full_name text, phone text, phone2 text, email text, "
+        "branch_id bigint, building_id bigint, flat text, technology text, tariff_id bigint, "
+        "status text, connected_on date, terminated_on date, reported_balance numeric(14,2), "
+        "extra text, id bigint, old_status text, old_tariff_id bigint, old_connected_on date, "
+        "old_terminated_on date, old_branch_id bigint, old_technology text, changed integer",
+    )
+    cmp = " OR ".join(
+        f"st.{c} IS DISTINCT FROM s.{c}" for c in SUB_COLUMNS
+        if c not in ("extra", "reported_balance", "branch_id", "building_id", "tariff_id")
+    )
+    extra_cmp = (f"{json_cast('st.extra')} IS DISTINCT FROM s.extra" if is_postgres()
+                 else "st.extra IS DISTINCT FROM s.extra")
+    execute(f"""
+        INSERT INTO stg_sub
+        SELECT st.account, st.kind, st.full_name, st.phone, st.phone2, st.email, b.id,
+               a.building_id, st.flat, st.technology, t.id, st.status, st.connected_on,
+               st.terminated_on, st.balance, st.extra, s.id, s.status, s.tariff_id,
+               s.connected_on, s.terminated_on, s.branch_id, s.technology,
+               CASE WHEN s.id IS NULL THEN NULL
+                    WHEN {cmp.replace('st.', 'X.').replace('X.', 'st.')}
+                      OR b.id IS DISTINCT FROM s.branch_id
+                      OR a.building_id IS DISTINCT FROM s.building_id
+                      OR t.id IS DISTINCT FROM s.tariff_id
+                      OR st.balance <> s.reported_balance
+                      OR {extra_cmp} THEN 1 ELSE 0 END
+        FROM stg_subscriber st
+        JOIN {BRANCH} b ON b.name = st.branch
+        JOIN stg_address a ON a.branch = st.branch AND a.city = st.city AND a.street = st.street
+                          AND a.house = st.house
+        JOIN {TARIFF} t ON t.name = st.tariff
+        LEFT JOIN {SUBSCRIBER} s ON s.account = st.account""")
+    stats = {}
+    # Status events for subscribers already known.
+    stats["events"] = execute(f"""
+        INSERT INTO {EVENT} (subscriber_id, kind, happened_on, reason, old_tariff_id,
+                             new_tariff_id, batch_id)
+        SELECT id, CASE WHEN status = 'terminated' THEN 'terminated'
+                        WHEN old_status = 'terminated' THEN 'connected'
+                        WHEN status = 'suspended' THEN 'suspended'
+                        ELSE 'resumed' END,
+               CASE WHEN status = 'terminated' THEN terminated_on ELSE %s END,
+               '', NULL, NULL, %s
+        FROM stg_sub WHERE changed = 1 AND status <> old_status""", [today, batch_id])
+    stats["events"] += execute(f"""
+        INSERT INTO {EVENT} (subscriber_id, kind, happened_on, reason, old_tariff_id,
+                             new_tariff_id, batch_id)
+        SELECT id, 'tariff_changed', %s, '', old_tariff_id, tariff_id, %s
+        FROM stg_sub WHERE changed = 1 AND tariff_id <> old_tariff_id""", [today, batch_id])
+    # Months whose facts change: everything when the branch, technology or current tariff
+    # changes (facts carry them); from the earlier connection/termination month when those
+    # dates move; the data month when only the status changes.
+    far = date(9999, 12, 1)
+    execute(f"""
+        INSERT INTO stg_touched (subscriber_id, from_month)
+        SELECT id, CASE
+            WHEN branch_id <> old_branch_id OR technology <> old_technology
+                 OR tariff_id <> old_tariff_id THEN %s
+            ELSE {month_of(f'''(CASE WHEN connected_on <> old_connected_on
+                                    THEN (CASE WHEN connected_on < old_connected_on
+                                               THEN connected_on ELSE old_connected_on END)
+                                    ELSE %s END)''')} END
+        FROM stg_sub WHERE changed = 1""", [ALL_MONTHS, far])
+    execute(f"""
+        INSERT INTO stg_touched (subscriber_id, from_month)
+        SELECT id, {month_of('''(CASE WHEN terminated_on IS NULL THEN old_terminated_on
+                                     WHEN old_terminated_on IS NULL THEN terminated_on
+                                     WHEN terminated_on < old_terminated_on THEN terminated_on
+                                     ELSE old_terminated_on END)''')}
+        FROM stg_sub WHERE changed = 1
+          AND terminated_on IS DISTINCT FROM old_terminated_on""")
+    if data_month is not None:
+        execute("""INSERT INTO stg_touched (subscriber_id, from_month)
+                   SELECT id, %s FROM stg_sub WHERE changed = 1 AND status <> old_status""",
+                [data_month])
+    columns = ", ".join(SUB_COLUMNS)
+    sets = ", ".join(
+        f"{c} = {json_cast('u.extra') if c == 'extra' else 'u.' + c}" for c in SUB_COLUMNS
+    )
+    stats["subscribers_updated"] = execute(f"""
+        UPDATE {SUBSCRIBER} SET {sets}, updated_at = %s
+        FROM stg_sub u WHERE u.id = {SUBSCRIBER}.id AND u.changed = 1""", [_now()])
+    select = ", ".join(json_cast(c) if c == "extra" else c for c in SUB_COLUMNS)
+    stats["subscribers_created"] = execute(f"""
+        INSERT INTO {SUBSCRIBER} (account, {columns}, balance_discrepancy, updated_at)
+        SELECT account, {select}, 0, %s FROM stg_sub WHERE id IS NULL""", [_now()])
+    if stats["subscribers_created"]:
+        execute(f"""UPDATE stg_sub SET id = s.id FROM {SUBSCRIBER} s
+                    WHERE stg_sub.id IS NULL AND s.account = stg_sub.account""")
+        execute(f"""
+            INSERT INTO {EVENT} (subscriber_id, kind, happened_on, reason, batch_id)
+            SELECT id, 'connected', connected_on, '', %s FROM stg_sub WHERE old_status IS NULL
+            UNION ALL
+            SELECT id, 'terminated', terminated_on, '', %s FROM stg_sub
+            WHERE old_status IS NULL AND status = 'terminated'
+            UNION ALL
+            SELECT id, 'suspended', %s, '', %s FROM stg_sub
+            WHERE old_status IS NULL AND status = 'suspended'""",
+                [batch_id, batch_id, today, batch_id])
+        execute("""INSERT INTO stg_touched (subscriber_id, from_month)
+                   SELECT id, %s FROM stg_sub WHERE old_status IS NULL""", [ALL_MONTHS])
+    return stats
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+# -- ledger -------------------------------------------------------------------------------------
+def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
+    _duplicates(
+        errors, sources,
+        """SELECT c.src, c.line, c.period, d.first FROM stg_charge c
+           JOIN (SELECT subscriber_id, period, service, MIN(src * 1000000000 + line) AS key,
+                        MIN(line) AS first
+                 FROM stg_charge GROUP BY subscriber_id, period, service
+                 HAVING COUNT(*) > 1) d
+             ON d.subscriber_id = c.subscriber_id AND d.period = c.period
+            AND d.service = c.service AND c.src * 1000000000 + c.line <> d.key""",
+        "period", _("the same account, period and service twice (first on line %(line)s)"),
+    )
+    if errors:
+        return {}
+    # Services and tariffs named by the charges, then the charges with their ids.
+    execute(f"""INSERT INTO {SERVICE} (name) SELECT DISTINCT service FROM stg_charge
+                WHERE 1 = 1 ON CONFLICT (name) DO NOTHING""")
+    execute(f"""INSERT INTO {TARIFF} (name, monthly_fee, technology)
+                SELECT DISTINCT tariff, 0, '' FROM stg_charge WHERE tariff IS NOT NULL
+                ON CONFLICT (name) DO NOTHING""")
+    create_temp_table("stg_chg", "subscriber_id bigint, period date, service_id bigint, "
+                                 "tariff_id bigint, amount numeric(14,2)")
+    execute(f"""INSERT INTO stg_chg
+                SELECT c.subscriber_id, c.period, s.id, t.id, c.amount FROM stg_charge c
+                JOIN {SERVICE} s ON s.name = c.service
+                LEFT JOIN {TARIFF} t ON t.name = c.tariff""")
+    # Changed and new charges mark their months; then they are written.
+    execute(f"""
+        INSERT INTO stg_touched (subscriber_id, from_month)
+        SELECT st.subscriber_id, MIN(st.period) FROM stg_chg st
+        LEFT JOIN {CHARGE} c ON c.subscriber_id = st.subscriber_id AND c.period = st.period
+                            AND c.service_id = st.service_id
+        WHERE c.id IS NULL OR c.amount <> st.amount OR c.tariff_id IS DISTINCT FROM st.tariff_id
+        GROUP BY st.subscriber_id""")
+    updated = execute(f"""
+        UPDATE {CHARGE} SET amount = st.amount, tariff_id = st.tariff_id
+        FROM stg_chg st
+        WHERE {CHARGE}.subscriber_id = st.subscriber_id AND {CHARGE}.period = st.period
+          AND {CHARGE}.service_id = st.service_id
+          AND ({CHARGE}.amount <> st.amount OR {CHARGE}.tariff_id IS DISTINCT FROM st.tariff_id)
+    """)
+    created = execute(f"""
+        INSERT INTO {CHARGE} (subscriber_id, period, service_id, tariff_id, amount)
+        SELECT subscriber_id, period, service_id, tariff_id, amount FROM stg_chg WHERE 1 = 1
+        ON CONFLICT (subscriber_id, period, service_id) DO NOTHING""")
+    return {"charges_created": created, "charges_updated": updated}
+
+
+def merge_payments() -> dict:
+    """Identical payments of one account (same moment, amount, method) are told apart by
+    their order in the file, so that a re-import matches each to itself."""
+    create_temp_table("stg_pay", f"subscriber_id bigint, paid_at {_t('ts')}, month date, "
+                                 f"amount numeric(14,2), method text, seq integer")
+    execute("""
+        INSERT INTO stg_pay
+        SELECT subscriber_id, paid_at, month, amount, method,
+               ROW_NUMBER() OVER (PARTITION BY subscriber_id, paid_at, amount, method
+                                  ORDER BY src, line) - 1
+        FROM stg_payment""")
+    execute(f"""
+        INSERT INTO stg_touched (subscriber_id, from_month)
+        SELECT st.subscriber_id, MIN(st.month) FROM stg_pay st
+        WHERE NOT EXISTS (SELECT 1 FROM {PAYMENT} p
+                          WHERE p.subscriber_id = st.subscriber_id AND p.paid_at = st.paid_at
+                            AND p.amount = st.amount AND p.method = st.method
+                            AND p.seq = st.seq)
+        GROUP BY st.subscriber_id""")
+    created = execute(f"""
+        INSERT INTO {PAYMENT} (subscriber_id, paid_at, month, amount, method, seq)
+        SELECT subscriber_id, paid_at, month, amount, method, seq FROM stg_pay WHERE 1 = 1
+        ON CONFLICT (subscriber_id, paid_at, amount, method, seq) DO NOTHING""")
+    return {"payments_created": created}
+
+
+def update_discrepancies() -> int:
+    """Recompute reported − ledger balance for the subscribers touched; a subscriber whose
+    discrepancy changed has every month's balance changed."""
+    create_temp_table("stg_disc", "subscriber_id bigint, discrepancy numeric(14,2)")
+    execute(f"""
+        INSERT INTO stg_disc
+        SELECT s.id, ROUND(s.reported_balance - COALESCE(p.total, 0) + COALESCE(c.total, 0), 2)
+        FROM {SUBSCRIBER} s
+        JOIN (SELECT DISTINCT subscriber_id FROM stg_touched
+              UNION SELECT id FROM stg_sub) t ON t.subscriber_id = s.id
+        LEFT JOIN (SELECT subscriber_id, SUM(amount) AS total FROM {PAYMENT}
+                   WHERE subscriber_id IN (SELECT subscriber_id FROM stg_touched
+                                           UNION SELECT id FROM stg_sub)
+                   GROUP BY subscriber_id) p ON p.subscriber_id = s.id
+        LEFT JOIN (SELECT subscriber_id, SUM(amount) AS total FROM {CHARGE}
+                   WHERE subscriber_id IN (SELECT subscriber_id FROM stg_touched
+                                           UNION SELECT id FROM stg_sub)
+                   GROUP BY subscriber_id) c ON c.subscriber_id = s.id""")
+    execute("""INSERT INTO stg_touched (subscriber_id, from_month)
+               SELECT d.subscriber_id, %s FROM stg_disc d
+               JOIN {sub} s ON s.id = d.subscriber_id
+               WHERE d.discrepancy <> s.balance_discrepancy""".format(sub=SUBSCRIBER),
+            [ALL_MONTHS])
+    return execute(f"""UPDATE {SUBSCRIBER} SET balance_discrepancy = d.discrepancy
+                       FROM stg_disc d WHERE d.subscriber_id = {SUBSCRIBER}.id
+                         AND d.discrepancy <> {SUBSCRIBER}.balance_discrepancy""")

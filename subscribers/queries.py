@@ -1,0 +1,54 @@
+"""Reads of the subscriber base for other blocks: the start page's overview, import history."""
+
+from django.db.models import Count, Sum
+
+from core.models import Job
+
+from .models import ZERO, ImportBatch, Status, Subscriber
+
+
+def has_subscribers() -> bool:
+    return Subscriber.objects.exists()
+
+
+def base_overview() -> dict:
+    """The base right now: active subscribers, debtors and their debt per currency, last import.
+
+    Debt is read from the balances the billing reported at the last import (negative = debt)."""
+    active = Subscriber.objects.filter(status=Status.ACTIVE).count()
+    debt_rows = (
+        Subscriber.objects.filter(reported_balance__lt=0)
+        .values("branch__currency")
+        .annotate(debtors=Count("id"), total=Sum("reported_balance"))
+        .order_by("branch__currency")
+    )
+    debt = [
+        {
+            "currency": row["branch__currency"],
+            "debtors": row["debtors"],
+            "amount": -(row["total"] or ZERO),
+        }
+        for row in debt_rows
+    ]
+    last = ImportBatch.objects.order_by("-created_at").only("as_of", "created_at").first()
+    return {
+        "active": active,
+        "debtors": sum(row["debtors"] for row in debt),
+        "debt": debt,
+        "as_of": last.as_of if last else None,
+        "imported_at": last.created_at if last else None,
+    }
+
+
+def import_batches(limit: int = 20):
+    """The latest imports that changed the base, newest first."""
+    return ImportBatch.objects.select_related("created_by", "job").order_by("-created_at")[:limit]
+
+
+def import_jobs(limit: int = 20):
+    """The latest billing-import jobs (also the failed ones that changed nothing)."""
+    return (
+        Job.objects.filter(kind=Job.Kind.BILLING_IMPORT)
+        .select_related("created_by")
+        .order_by("-created_at")[:limit]
+    )

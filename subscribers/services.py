@@ -1,0 +1,186 @@
+"""Writes to the subscriber base: the billing import."""
+
+import contextlib
+import fcntl
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.jobs import job_update
+from core.models import Job
+from core.sql import execute, fetchall, is_postgres
+
+from . import facts
+from .importing import merge
+from .importing.errors import ErrorList
+from .importing.load import Loader
+from .importing.parse import Parsers
+from .importing.readers import KINDS, FileError, Format, open_tables
+from .models import ImportBatch, ImportMapping
+
+IMPORT_LOCK_KEY = 4_172_001  # pg advisory lock id of the billing import
+
+
+class ImportBusy(Exception):
+    """Another billing import is running."""
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    errors: list = field(default_factory=list)
+    error_count: int = 0
+    stats: dict = field(default_factory=dict)
+    batch_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "errors": [e.as_dict() for e in self.errors],
+                "error_count": self.error_count, "stats": self.stats, "batch": self.batch_id}
+
+
+@contextlib.contextmanager
+def _import_lock():
+    """One import at a time: a second one is refused at once, never interleaved."""
+    if is_postgres():
+        got = fetchall("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])[0][0]
+        if not got:
+            raise ImportBusy(_("Another billing import is running; try again when it ends."))
+        yield
+        return
+    lock_dir = Path(settings.VAR_DIR)
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    name = Path(connection.settings_dict["NAME"] or "memory").name
+    with open(lock_dir / f"billing-import-{name}.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ImportBusy(
+                _("Another billing import is running; try again when it ends.")) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _parsers(mapping: ImportMapping | None) -> Parsers:
+    if mapping is None:
+        return Parsers()
+    return Parsers(date_format=mapping.date_format, datetime_format=mapping.datetime_format,
+                   period_format=mapping.period_format, decimal_comma=mapping.decimal_comma,
+                   status_values=mapping.status_values, method_values=mapping.method_values)
+
+
+def current_window() -> facts.Window | None:
+    batch = ImportBatch.objects.exclude(as_of=None).order_by("-created_at", "-id").first()
+    if batch is None or batch.window_start is None:
+        return None
+    return facts.Window(start=batch.window_start, end=batch.as_of)
+
+
+def billing_import(*, paths: list[Path], mapping: ImportMapping | None = None,
+                   job: Job | None = None, by=None, today: date | None = None) -> ImportResult:
+    """Import billing export files: validate every row, then apply all of it in one
+    transaction, or nothing if any row is bad. Raises ImportBusy if an import is running."""
+    errors = ErrorList()
+    fmt = Format.from_mapping(mapping)
+    started = time.monotonic()
+    tables = []
+    total_bytes = 0
+    for path in paths:
+        path = Path(path)
+        try:
+            found = open_tables(path, fmt)
+        except FileError as exc:
+            errors.add(path.name, None, exc.column, "", exc.message)
+            continue
+        except OSError as exc:
+            errors.add(path.name, None, "", "", _("cannot read the file: %(error)s")
+                       % {"error": exc.strerror or exc})
+            continue
+        tables.extend(found)
+        total_bytes += path.stat().st_size
+    if errors:
+        return ImportResult(ok=False, errors=errors.items, error_count=errors.count)
+    if not tables:
+        errors.add("", None, "", "", _("no files to import"))
+        return ImportResult(ok=False, errors=errors.items, error_count=errors.count)
+    tables.sort(key=lambda t: KINDS.index(t.kind))
+
+    def progress(stage: str, share: float | None = None) -> None:
+        if job is not None:
+            job_update(job, stage=stage, progress=None if share is None else int(share * 100))
+
+    today = today or timezone.localdate()
+    result = ImportResult(ok=False)
+    try:
+        with transaction.atomic(), _import_lock():
+            if is_postgres():
+                execute("SET LOCAL work_mem = '256MB'")
+            old_window = current_window()
+            batch = ImportBatch.objects.create(
+                job=job, source=mapping.slug if mapping else "",
+                files=[str(Path(p).name) for p in paths], created_by=by)
+            loader = Loader(parsers=_parsers(mapping), errors=errors, progress=progress)
+            subscribers_done = False
+            done_bytes = 0
+            for table in tables:
+                progress(_("Reading %(file)s") % {"file": table.label},
+                         0.7 * done_bytes / max(total_bytes, 1))
+                if table.kind in ("charges", "payments") and not subscribers_done:
+                    loader.finish_subscribers(batch.pk, today=today,
+                                              data_month=old_window.end if old_window else None)
+                    subscribers_done = True
+                try:
+                    getattr(loader, f"load_{table.kind}")(table)
+                except FileError as exc:
+                    errors.add(table.label, None, exc.column, "", exc.message)
+                done_bytes += table.path.stat().st_size if table.kind != "subscribers" else 0
+            if not subscribers_done:
+                loader.finish_subscribers(batch.pk, today=today,
+                                          data_month=old_window.end if old_window else None)
+            stats = dict(loader.stats)
+            if not errors:
+                progress(_("Saving charges and payments"), 0.75)
+                stats.update(merge.merge_charges(errors, loader.sources))
+            if errors:
+                raise _Rollback
+            stats.update(merge.merge_payments())
+            merge.update_discrepancies()
+            window = _new_window(old_window, loader.ledger_months)
+            if window is not None:
+                progress(_("Updating monthly facts"), 0.85)
+                facts.touch_for_window(old_window, window)
+                stats.update(facts.facts_refresh(window))
+                batch.as_of, batch.window_start = window.end, window.start
+            stats["seconds"] = round(time.monotonic() - started, 1)
+            batch.stats = _plain(stats)
+            batch.save(update_fields=["as_of", "window_start", "stats"])
+            result = ImportResult(ok=True, stats=batch.stats, batch_id=batch.pk)
+    except _Rollback:
+        result = ImportResult(ok=False, errors=errors.items, error_count=errors.count)
+    except FileError as exc:
+        errors.add("", None, exc.column, "", exc.message)
+        result = ImportResult(ok=False, errors=errors.items, error_count=errors.count)
+    return result
+
+
+def _new_window(old: facts.Window | None, months: set[date]) -> facts.Window | None:
+    if not months and old is None:
+        return None
+    starts = [m for m in (old.start if old else None, min(months) if months else None) if m]
+    ends = [m for m in (old.end if old else None, max(months) if months else None) if m]
+    return facts.Window(start=min(starts), end=max(ends))
+
+
+def _plain(stats: dict) -> dict:
+    return {k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in stats.items()}
