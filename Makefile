@@ -26,8 +26,15 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
+# The three sizes of docs/benchmarks.md; BENCH_ARGS="--subscribers N ..." runs just one.
 bench: install
+ifdef BENCH_ARGS
 	$(BIN)/python -m bench $(BENCH_ARGS)
+else
+	$(BIN)/python -m bench --subscribers 50000 --months 24 --database sqlite
+	$(BIN)/python -m bench --subscribers 100000 --months 36 --database postgres
+	$(BIN)/python -m bench --subscribers 1000000 --months 36 --database postgres
+endif
 
 lint: install
 	$(BIN)/ruff format --check .
