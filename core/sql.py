@@ -46,6 +46,14 @@ def fetchall(sql: str, params=None) -> list[tuple]:
         return cursor.fetchall()
 
 
+def analyze(*tables: str) -> None:
+    """Give PostgreSQL's planner the statistics of freshly filled work tables (it has none for
+    temporary tables otherwise, and would plan joins of millions of rows as if they were tiny)."""
+    if is_postgres():
+        for table in tables:
+            execute(f"ANALYZE {table}")
+
+
 def create_temp_table(name: str, columns: str) -> None:
     execute(f"DROP TABLE IF EXISTS {name}")
     suffix = " ON COMMIT DROP" if is_postgres() else ""
@@ -99,4 +107,57 @@ class BulkWriter:
                 self.flush()
         finally:
             self._cursor.close()
+        if exc_type is None and self.table.startswith("stg_"):
+            analyze(self.table)
         return False
+
+
+class IndexesDropped:
+    """For a bulk INSERT of many rows on PostgreSQL: drop the table's indexes (primary key
+    included) and build them again afterwards, which is several times faster than maintaining
+    them row by row. Only worth it when the rows added are many compared with those there; the
+    caller decides. Inside the caller's transaction, so a failure restores everything."""
+
+    def __init__(self, table: str, enabled: bool = True):
+        self.table = table
+        self.enabled = enabled and is_postgres()
+        self.primary: tuple[str, str] | None = None
+        self.indexes: list[str] = []
+
+    def __enter__(self):
+        if not self.enabled:
+            return self
+        pk = fetchall("""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                         WHERE conrelid = %s::regclass AND contype = 'p'""", [self.table])
+        if pk:
+            self.primary = pk[0]
+            execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{pk[0][0]}"')
+        for name, definition in fetchall(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [self.table]
+        ):
+            self.indexes.append(definition)
+            execute(f'DROP INDEX "{name}"')
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if not self.enabled or exc_type is not None:
+            return False
+        execute("SET LOCAL maintenance_work_mem = '512MB'")
+        if self.primary:
+            execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{self.primary[0]}" '
+                    f"{self.primary[1]}")
+        for definition in self.indexes:
+            execute(definition)
+        return False
+
+
+def row_estimate(table: str) -> int:
+    """The planner's idea of a table's size: cheap, and good enough to choose a load method."""
+    if is_postgres():
+        return int(fetchall("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                            [table])[0][0])
+    return fetchall(f"SELECT COUNT(*) FROM {table}")[0][0]
+
+
+def bulk_worthwhile(new_rows: int, table: str) -> bool:
+    return is_postgres() and new_rows >= 100_000 and new_rows * 3 >= max(row_estimate(table), 0)

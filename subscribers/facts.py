@@ -8,7 +8,18 @@ column."""
 from dataclasses import dataclass
 from datetime import date
 
-from core.sql import create_temp_table, execute, fetchall, greatest, least, month_index, month_of
+from core.sql import (
+    IndexesDropped,
+    analyze,
+    bulk_worthwhile,
+    create_temp_table,
+    execute,
+    fetchall,
+    greatest,
+    least,
+    month_index,
+    month_of,
+)
 
 from .models import MonthlyFact, MonthlySummary, Subscriber, TariffMigrationSummary
 
@@ -83,6 +94,7 @@ def facts_refresh(window: Window) -> dict:
                GROUP BY subscriber_id HAVING MIN(from_month) <= %s""", [window.end])
     execute("UPDATE stg_tfrom SET from_month = %s WHERE from_month < %s",
             [window.start, window.start])
+    analyze("stg_touched", "stg_tfrom", "stg_months")
     touched = fetchall("SELECT COUNT(*) FROM stg_tfrom")[0][0]
     if not touched:
         return {"facts_subscribers": 0, "facts_written": 0}
@@ -102,6 +114,7 @@ def facts_refresh(window: Window) -> dict:
             FROM subscribers_payment p JOIN stg_tfrom t ON t.subscriber_id = p.subscriber_id
             WHERE p.month >= t.from_month) l
         GROUP BY subscriber_id, month""")
+    analyze("stg_led")
 
     # Each touched subscriber's range of fact months from its first touched month.
     conn_month = month_of("s.connected_on")
@@ -121,6 +134,7 @@ def facts_refresh(window: Window) -> dict:
         LEFT JOIN (SELECT subscriber_id, MIN(month) AS first_m, MAX(month) AS last_m
                    FROM stg_led GROUP BY subscriber_id) l ON l.subscriber_id = t.subscriber_id
     """, [window.start, FAR, window.end, window.end, date(1, 1, 1)])
+    analyze("stg_frange")
 
     # What the facts said before: the previous month (seed of running values), the statuses
     # recorded in past data months, and the sums to take out of the summaries.
@@ -134,6 +148,7 @@ def facts_refresh(window: Window) -> dict:
         FROM {FACT} f
         JOIN stg_frange r ON r.subscriber_id = f.subscriber_id
         JOIN stg_months m ON m.month = f.month AND m.next_month = r.first_m""")
+    analyze("stg_seed")
     create_temp_table("stg_oldstatus", "subscriber_id bigint, month date, status text")
     execute(f"""
         INSERT INTO stg_oldstatus
@@ -147,6 +162,9 @@ def facts_refresh(window: Window) -> dict:
             SELECT 1 FROM stg_tfrom t
             WHERE t.subscriber_id = {FACT}.subscriber_id AND {FACT}.month >= t.from_month)""")
 
+    expected = fetchall("SELECT COUNT(*) FROM stg_led")[0][0]
+    bulk = IndexesDropped(FACT, bulk_worthwhile(expected, FACT))
+    bulk.__enter__()
     written = execute(f"""
         INSERT INTO {FACT} (subscriber_id, month, branch_id, tariff_id, prev_tariff_id,
                             technology, status, active_start, active_end, connected, terminated,
@@ -197,6 +215,7 @@ def facts_refresh(window: Window) -> dict:
         LEFT JOIN stg_seed sd ON sd.subscriber_id = x.subscriber_id
         LEFT JOIN stg_oldstatus os ON os.subscriber_id = x.subscriber_id AND os.month = x.month
     """, [window.end])
+    bulk.__exit__(None, None, None)
     _aggregate_touched("stg_sum_new", "stg_mig_new")
     _apply_summary_delta()
     return {"facts_subscribers": touched, "facts_removed": removed, "facts_written": written}

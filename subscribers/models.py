@@ -259,31 +259,41 @@ class StatusEvent(models.Model):
 
 
 # The ledger and the facts hold tens of millions of rows loaded in bulk by the import, which
-# resolves every id itself: their subscriber keys carry no database constraint, whose per-row
-# trigger would triple the load time. Deleting a subscriber still cascades (in Django).
+# resolves every id itself: their keys carry no foreign-key constraint, whose per-row trigger
+# would triple the load time, and their natural key is the primary key (no surrogate id, one
+# index fewer). Deleting a subscriber still cascades (in Django).
 class Charge(models.Model):
+    pk = models.CompositePrimaryKey("subscriber", "period", "service")
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="charges", verbose_name=_("subscriber"),
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="charges",
+        verbose_name=_("subscriber"),
         db_constraint=False,
+        db_index=False,
     )
     period = models.DateField(_("period"), help_text=_("First day of the month charged"))
     service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, verbose_name=_("service"), db_constraint=False
+        Service,
+        on_delete=models.PROTECT,
+        verbose_name=_("service"),
+        db_constraint=False,
+        db_index=False,
     )
     tariff = models.ForeignKey(
-        Tariff, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("tariff"),
+        Tariff,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("tariff"),
         db_constraint=False,
+        db_index=False,
     )
     amount = models.DecimalField(_("amount"), **MONEY)
 
     class Meta:
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["subscriber", "period", "service"], name="charge_unique_period_service"
-            ),
-        ]
 
 
 class Payment(models.Model):
@@ -295,9 +305,14 @@ class Payment(models.Model):
         ONLINE = "online", _("Online")
         OTHER = "other", _("Other")
 
+    pk = models.CompositePrimaryKey("subscriber", "paid_at", "amount", "method", "seq")
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="payments", verbose_name=_("subscriber"),
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="payments",
+        verbose_name=_("subscriber"),
         db_constraint=False,
+        db_index=False,
     )
     paid_at = models.DateTimeField(_("paid at"))
     # First day of the month of paid_at in the branch's local time.
@@ -310,19 +325,15 @@ class Payment(models.Model):
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["subscriber", "paid_at", "amount", "method", "seq"],
-                name="payment_unique",
-            ),
-        ]
 
 
 class Adjustment(models.Model):
     """A correction made in Abonent (not by the billing): credit is positive."""
 
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="adjustments",
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="adjustments",
         verbose_name=_("subscriber"),
     )
     made_on = models.DateField(_("date"))
@@ -344,15 +355,29 @@ class MonthlyFact(models.Model):
     Maintained incrementally by the billing import (subscribers.facts); docs/metrics.md defines
     every column."""
 
+    pk = models.CompositePrimaryKey("subscriber", "month")
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="facts", db_constraint=False
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="facts",
+        db_constraint=False,
+        db_index=False,
     )
     month = models.DateField(_("month"))
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, db_constraint=False)
-    tariff = models.ForeignKey(Tariff, null=True, on_delete=models.PROTECT, db_constraint=False)
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, db_constraint=False, db_index=False
+    )
+    tariff = models.ForeignKey(
+        Tariff, null=True, on_delete=models.PROTECT, db_constraint=False, db_index=False
+    )
     # The tariff of the previous month's fact (null for a subscriber's first fact).
     prev_tariff = models.ForeignKey(
-        Tariff, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        Tariff,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     technology = models.CharField(max_length=10, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices)
@@ -369,9 +394,6 @@ class MonthlyFact(models.Model):
     class Meta:
         verbose_name = _("monthly fact")
         verbose_name_plural = _("monthly facts")
-        constraints = [
-            models.UniqueConstraint(fields=["subscriber", "month"], name="fact_unique_month"),
-        ]
         indexes = [models.Index(fields=["month", "branch"], name="fact_month_branch")]
 
 

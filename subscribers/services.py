@@ -2,6 +2,7 @@
 
 import contextlib
 import fcntl
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,7 +60,9 @@ def _import_lock():
         return
     lock_dir = Path(settings.VAR_DIR)
     lock_dir.mkdir(parents=True, exist_ok=True)
-    name = Path(connection.settings_dict["NAME"] or "memory").name
+    name = Path(str(connection.settings_dict["NAME"] or "memory")).name
+    if "memory" in name:  # an in-memory database belongs to this process alone
+        name = f"{name}-{os.getpid()}"
     with open(lock_dir / f"billing-import-{name}.lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -116,6 +119,14 @@ def billing_import(*, paths: list[Path], mapping: ImportMapping | None = None,
         return ImportResult(ok=False, errors=errors.items, error_count=errors.count)
     tables.sort(key=lambda t: KINDS.index(t.kind))
 
+    timings: dict[str, float] = {}
+    clock = [time.monotonic()]
+
+    def lap(name: str) -> None:
+        now = time.monotonic()
+        timings[f"time_{name}"] = round(timings.get(f"time_{name}", 0) + now - clock[0], 1)
+        clock[0] = now
+
     def progress(stage: str, share: float | None = None) -> None:
         if job is not None:
             job_update(job, stage=stage, progress=None if share is None else int(share * 100))
@@ -140,28 +151,36 @@ def billing_import(*, paths: list[Path], mapping: ImportMapping | None = None,
                     loader.finish_subscribers(batch.pk, today=today,
                                               data_month=old_window.end if old_window else None)
                     subscribers_done = True
+                lap("other")
                 try:
                     getattr(loader, f"load_{table.kind}")(table)
                 except FileError as exc:
                     errors.add(table.label, None, exc.column, "", exc.message)
+                lap(f"read_{table.kind}")
                 done_bytes += table.path.stat().st_size if table.kind != "subscribers" else 0
             if not subscribers_done:
                 loader.finish_subscribers(batch.pk, today=today,
                                           data_month=old_window.end if old_window else None)
             stats = dict(loader.stats)
+            lap("subscribers_merge")
             if not errors:
                 progress(_("Saving charges and payments"), 0.75)
                 stats.update(merge.merge_charges(errors, loader.sources))
+                lap("charges_merge")
             if errors:
                 raise _Rollback
             stats.update(merge.merge_payments())
+            lap("payments_merge")
             merge.update_discrepancies()
+            lap("discrepancies")
             window = _new_window(old_window, loader.ledger_months)
             if window is not None:
                 progress(_("Updating monthly facts"), 0.85)
                 facts.touch_for_window(old_window, window)
                 stats.update(facts.facts_refresh(window))
                 batch.as_of, batch.window_start = window.end, window.start
+                lap("facts")
+            stats.update(timings)
             stats["seconds"] = round(time.monotonic() - started, 1)
             batch.stats = _plain(stats)
             batch.save(update_fields=["as_of", "window_start", "stats"])
@@ -184,3 +203,20 @@ def _new_window(old: facts.Window | None, months: set[date]) -> facts.Window | N
 
 def _plain(stats: dict) -> dict:
     return {k: (v if isinstance(v, (int, float, str)) else str(v)) for k, v in stats.items()}
+
+
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+
+
+def mappings_install(*, using: str = "default") -> int:
+    """Create the shipped column mappings (subscribers/mappings/*.json) that are missing;
+    an operator's edits to an existing one are kept."""
+    import json
+
+    created = 0
+    for path in sorted(MAPPINGS_DIR.glob("*.json")):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        _, was_created = ImportMapping.objects.using(using).get_or_create(
+            slug=spec["slug"], defaults={k: v for k, v in spec.items() if k != "slug"})
+        created += was_created
+    return created

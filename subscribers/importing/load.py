@@ -150,7 +150,7 @@ class Loader:
         for _line, cells in rows:
             for i, name in extra:
                 value = cells[i] if i < len(cells) else ""
-                fits[name] = fits[name] & value_types("" if value is None else str(value))
+                fits[name] = fits[name] & self._value_types(value, "date" in fits[name])
         stored = dict(ExtraAttribute.objects.values_list("key", "value_type"))
         types = {}
         for name, fit in fits.items():
@@ -159,6 +159,26 @@ class Loader:
                 kind = narrowest_type(fit & value_types_of_type(stored[name]))
             types[name] = kind
         return types
+
+    def _value_types(self, value, may_be_date: bool) -> frozenset[str]:
+        """value_types, where a date may also be written in the mapping's date format."""
+        if isinstance(value, (date, datetime)):
+            return frozenset(("date", "text"))
+        text = "" if value is None else str(value)
+        fits = value_types(text)
+        if may_be_date and "date" not in fits and 6 <= len(text) <= 10:
+            try:
+                self.p.date(text)
+                fits = fits | {"date"}
+            except FieldError:
+                pass
+        return fits
+
+    def _extra_value(self, kind: str, value):
+        if kind == "date" and value not in ("", None):
+            return self.p.date(value).isoformat() if not isinstance(value, str) or \
+                "-" not in value else value.strip()
+        return typed_value(kind, "" if value is None else str(value))
 
     def load_subscribers(self, table: Table, rows: list | None = None) -> None:
         """rows: the table's rows already read (when extra columns needed a first pass)."""
@@ -235,8 +255,7 @@ class Loader:
                 values = {}
                 for i, name in extra:
                     raw = cells[i] if i < len(cells) else ""
-                    raw = "" if raw is None else str(raw)
-                    value = typed_value(extra_types[name], raw)
+                    value = self._extra_value(extra_types[name], raw)
                     if value is not None:
                         values[name] = value
                 if not ok:

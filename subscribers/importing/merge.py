@@ -9,7 +9,17 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from core.models import Branch
-from core.sql import create_temp_table, execute, fetchall, is_postgres, json_cast, month_of
+from core.sql import (
+    IndexesDropped,
+    analyze,
+    bulk_worthwhile,
+    create_temp_table,
+    execute,
+    fetchall,
+    is_postgres,
+    json_cast,
+    month_of,
+)
 
 from ..models import (
     Building,
@@ -124,6 +134,7 @@ def merge_addresses(errors: ErrorList, sources: list[str]) -> None:
                      SELECT branch, city, street, house, NULLIF(technology, ''), NULL, NULL,
                             NULL, 0 FROM stg_subscriber) a
                GROUP BY branch, city, street, house""")
+    analyze("stg_address")
     execute(f"""UPDATE stg_address SET branch_id = b.id FROM {BRANCH} b
                 WHERE b.name = stg_address.branch""")
     execute(f"""INSERT INTO {CITY} (branch_id, name)
@@ -219,6 +230,7 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
                           AND a.house = st.house
         JOIN {TARIFF} t ON t.name = st.tariff
         LEFT JOIN {SUBSCRIBER} s ON s.account = st.account""")
+    analyze("stg_sub")
     stats = {}
     # Status events for subscribers already known.
     stats["events"] = execute(f"""
@@ -302,12 +314,12 @@ def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
     _duplicates(
         errors, sources,
         """SELECT c.src, c.line, c.period, d.first FROM stg_charge c
-           JOIN (SELECT subscriber_id, period, service, MIN(src * 1000000000 + line) AS key,
+           JOIN (SELECT subscriber_id, period, service, MIN(CAST(src AS bigint) * 1000000000 + line) AS key,
                         MIN(line) AS first
                  FROM stg_charge GROUP BY subscriber_id, period, service
                  HAVING COUNT(*) > 1) d
              ON d.subscriber_id = c.subscriber_id AND d.period = c.period
-            AND d.service = c.service AND c.src * 1000000000 + c.line <> d.key""",
+            AND d.service = c.service AND CAST(c.src AS bigint) * 1000000000 + c.line <> d.key""",
         "period", _("the same account, period and service twice (first on line %(line)s)"),
     )
     if errors:
@@ -324,14 +336,16 @@ def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
                 SELECT c.subscriber_id, c.period, s.id, t.id, c.amount FROM stg_charge c
                 JOIN {SERVICE} s ON s.name = c.service
                 LEFT JOIN {TARIFF} t ON t.name = c.tariff""")
+    analyze("stg_chg")
     # Changed and new charges mark their months; then they are written.
     execute(f"""
         INSERT INTO stg_touched (subscriber_id, from_month)
         SELECT st.subscriber_id, MIN(st.period) FROM stg_chg st
         LEFT JOIN {CHARGE} c ON c.subscriber_id = st.subscriber_id AND c.period = st.period
                             AND c.service_id = st.service_id
-        WHERE c.id IS NULL OR c.amount <> st.amount OR c.tariff_id IS DISTINCT FROM st.tariff_id
+        WHERE c.subscriber_id IS NULL OR c.amount <> st.amount OR c.tariff_id IS DISTINCT FROM st.tariff_id
         GROUP BY st.subscriber_id""")
+    new_rows = fetchall("SELECT COUNT(*) FROM stg_chg")[0][0]
     updated = execute(f"""
         UPDATE {CHARGE} SET amount = st.amount, tariff_id = st.tariff_id
         FROM stg_chg st
@@ -339,10 +353,16 @@ def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
           AND {CHARGE}.service_id = st.service_id
           AND ({CHARGE}.amount <> st.amount OR {CHARGE}.tariff_id IS DISTINCT FROM st.tariff_id)
     """)
-    created = execute(f"""
-        INSERT INTO {CHARGE} (subscriber_id, period, service_id, tariff_id, amount)
-        SELECT subscriber_id, period, service_id, tariff_id, amount FROM stg_chg WHERE 1 = 1
-        ON CONFLICT (subscriber_id, period, service_id) DO NOTHING""")
+    with IndexesDropped(CHARGE, bulk_worthwhile(new_rows, CHARGE)) as bulk:
+        conflict = "" if bulk.enabled else "ON CONFLICT (subscriber_id, period, service_id) DO NOTHING"
+        created = execute(f"""
+            INSERT INTO {CHARGE} (subscriber_id, period, service_id, tariff_id, amount)
+            SELECT st.subscriber_id, st.period, st.service_id, st.tariff_id, st.amount
+            FROM stg_chg st
+            WHERE NOT EXISTS (SELECT 1 FROM {CHARGE} c WHERE c.subscriber_id = st.subscriber_id
+                              AND c.period = st.period AND c.service_id = st.service_id)
+            ORDER BY st.subscriber_id, st.period, st.service_id
+            {conflict}""")
     return {"charges_created": created, "charges_updated": updated}
 
 
@@ -357,6 +377,7 @@ def merge_payments() -> dict:
                ROW_NUMBER() OVER (PARTITION BY subscriber_id, paid_at, amount, method
                                   ORDER BY src, line) - 1
         FROM stg_payment""")
+    analyze("stg_pay")
     execute(f"""
         INSERT INTO stg_touched (subscriber_id, from_month)
         SELECT st.subscriber_id, MIN(st.month) FROM stg_pay st
@@ -365,10 +386,20 @@ def merge_payments() -> dict:
                             AND p.amount = st.amount AND p.method = st.method
                             AND p.seq = st.seq)
         GROUP BY st.subscriber_id""")
-    created = execute(f"""
-        INSERT INTO {PAYMENT} (subscriber_id, paid_at, month, amount, method, seq)
-        SELECT subscriber_id, paid_at, month, amount, method, seq FROM stg_pay WHERE 1 = 1
-        ON CONFLICT (subscriber_id, paid_at, amount, method, seq) DO NOTHING""")
+    new_rows = fetchall("SELECT COUNT(*) FROM stg_pay")[0][0]
+    with IndexesDropped(PAYMENT, bulk_worthwhile(new_rows, PAYMENT)) as bulk:
+        conflict = ("" if bulk.enabled else
+                    "ON CONFLICT (subscriber_id, paid_at, amount, method, seq) DO NOTHING")
+        created = execute(f"""
+            INSERT INTO {PAYMENT} (subscriber_id, paid_at, month, amount, method, seq)
+            SELECT st.subscriber_id, st.paid_at, st.month, st.amount, st.method, st.seq
+            FROM stg_pay st
+            WHERE NOT EXISTS (SELECT 1 FROM {PAYMENT} p
+                              WHERE p.subscriber_id = st.subscriber_id
+                                AND p.paid_at = st.paid_at AND p.amount = st.amount
+                                AND p.method = st.method AND p.seq = st.seq)
+            ORDER BY st.subscriber_id, st.paid_at
+            {conflict}""")
     return {"payments_created": created}
 
 

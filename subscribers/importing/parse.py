@@ -42,6 +42,12 @@ class Parsers:
         self._dates: dict[str, date] = {}
         self._periods: dict[str, date] = {}
         self._money: dict[str, Decimal] = {}
+        # strptime is slow (tens of µs); a regex compiled from the format is ~10× faster.
+        self._iso_datetime = datetime_format.startswith("%Y-%m-%d")
+        self._iso_date = date_format == "%Y-%m-%d"
+        self._date_pattern = format_regex(date_format)
+        self._datetime_patterns = [format_regex(f) for f in (
+            datetime_format, datetime_format.replace(":%S", ""), date_format)]
 
     # -- dates ------------------------------------------------------------------------------
     def date(self, value) -> date:
@@ -52,11 +58,21 @@ class Parsers:
         cached = self._dates.get(value)
         if cached is not None:
             return cached
+        text = value.strip()
+        parsed = None
         try:
-            parsed = datetime.strptime(value.strip(), self.date_format).date()
+            if self._iso_date:
+                if len(text) == 10:
+                    parsed = date.fromisoformat(text)
+            else:
+                match = self._date_pattern.fullmatch(text)
+                if match is not None:
+                    parsed = _from_match(match).date()
         except ValueError:
+            parsed = None
+        if parsed is None:
             raise FieldError(_("not a date (expected %(format)s)")
-                             % {"format": human_format(self.date_format)}) from None
+                             % {"format": human_format(self.date_format)})
         if len(self._dates) < 100_000:
             self._dates[value] = parsed
         return parsed
@@ -83,18 +99,23 @@ class Parsers:
             return datetime(value.year, value.month, value.day)
         text = value.strip()
         parsed = None
-        for fmt in (self.datetime_format, self.date_format):
-            try:
-                parsed = datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-        if parsed is None:
+        if self._iso_datetime:
             try:
                 parsed = datetime.fromisoformat(text)
             except ValueError:
-                raise FieldError(_("not a date and time (expected %(format)s)")
-                                 % {"format": human_format(self.datetime_format)}) from None
+                parsed = None
+        if parsed is None:
+            for pattern in self._datetime_patterns:
+                match = pattern.fullmatch(text)
+                if match is not None:
+                    try:
+                        parsed = _from_match(match)
+                    except ValueError:
+                        continue
+                    break
+        if parsed is None:
+            raise FieldError(_("not a date and time (expected %(format)s)")
+                             % {"format": human_format(self.datetime_format)})
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(UTC)
         return parsed
@@ -183,8 +204,16 @@ class Parsers:
         return text
 
 
+RU_MOBILE = re.compile(r"(?:\+7|8|7)?(9\d{9})")
+PHONE_NOISE = re.compile(r"[\s()\-.]")
+
+
 def phone_normalize(text: str, region: str = "RU") -> str:
     """A phone number in any common Russian/CIS form as E.164 (+79123456789)."""
+    # Russian mobiles (the bulk of any base) skip the slower general parser.
+    mobile = RU_MOBILE.fullmatch(PHONE_NOISE.sub("", text))
+    if mobile is not None:
+        return "+7" + mobile.group(1)
     digits = re.sub(r"\D", "", text)
     candidate = text
     if len(digits) == 10 and not text.strip().startswith("+"):
@@ -198,6 +227,34 @@ def phone_normalize(text: str, region: str = "RU") -> str:
     if not phonenumbers.is_valid_number(number):
         raise FieldError(_("not a phone number"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+FORMAT_PARTS = {"%d": r"(?P<day>\d{1,2})", "%m": r"(?P<month>\d{1,2})",
+                "%Y": r"(?P<year>\d{4})", "%H": r"(?P<hour>\d{1,2})",
+                "%M": r"(?P<minute>\d{2})", "%S": r"(?P<second>\d{2})"}
+
+
+def format_regex(fmt: str) -> re.Pattern:
+    """A regex with named groups for a strptime format made of %d %m %Y %H %M %S."""
+    out, i = [], 0
+    while i < len(fmt):
+        part = fmt[i:i + 2]
+        if part in FORMAT_PARTS:
+            out.append(FORMAT_PARTS[part])
+            i += 2
+        elif part == "%z":
+            out.append(r"(?P<tz>[+-]\d{2}:?\d{2}|Z)")
+            i += 2
+        else:
+            out.append(r"\s+" if fmt[i] in " T" else re.escape(fmt[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def _from_match(match: re.Match) -> datetime:
+    g = match.groupdict()
+    return datetime(int(g["year"]), int(g["month"]), int(g["day"]), int(g.get("hour") or 0),
+                    int(g.get("minute") or 0), int(g.get("second") or 0))
 
 
 def human_format(fmt: str) -> str:

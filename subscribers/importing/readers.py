@@ -151,18 +151,22 @@ def _csv_table(path: Path, kind: str, fmt: Format) -> Table:
 
 
 def _csv_rows(handle: io.TextIOBase, delimiter: str, encoding: str) -> Iterator[tuple[int, list]]:
-    reader = csv.reader(handle, delimiter=delimiter)
-    line = 1
+    """(line, cells) of each non-blank row, numbered by the physical line it starts on (the
+    header, read before, is line 1); strict, so an unclosed quote is an error instead of a
+    field that swallows the rest of the file."""
+    reader = csv.reader(handle, delimiter=delimiter, strict=True)
+    done = 1  # physical lines read so far
     try:
         for cells in reader:
-            line = reader.line_num + 1  # the header line was read before the reader started
-            yield line, cells
+            if any(str(c).strip() for c in cells):  # blank lines are skipped, as in XLSX
+                yield done + 1, cells
+            done = reader.line_num + 1
     except UnicodeDecodeError:
         raise FileError(_("the file is not in the %(encoding)s encoding (after line %(line)s)")
-                        % {"encoding": encoding, "line": line}) from None
+                        % {"encoding": encoding, "line": done}) from None
     except csv.Error as exc:
         raise FileError(_("broken CSV after line %(line)s: %(error)s")
-                        % {"line": line, "error": exc}) from None
+                        % {"line": done, "error": exc}) from None
     finally:
         handle.close()
 

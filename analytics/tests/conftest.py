@@ -1,0 +1,18 @@
+import pytest
+from django.contrib.auth.models import Permission, User
+
+
+@pytest.fixture
+def analyst(db):
+    """A user who may see the analysis reports."""
+    user = User.objects.create_user("analyst", password="x")
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_monthlyfact", content_type__app_label="subscribers")
+    )
+    return user
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
