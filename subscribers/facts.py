@@ -51,9 +51,9 @@ class Window:
 def touch_for_window(old: Window | None, new: Window) -> None:
     """A later data month opens new months for every subscriber still served then; an earlier
     window start reopens everything."""
-    if old is None:
-        return
-    if new.start < old.start:
+    if old is None or new.start < old.start:
+        # The first ledger (subscribers may have come earlier without one), or an earlier
+        # window start: every subscriber's facts from the start.
         execute(f"INSERT INTO stg_touched (subscriber_id, from_month) SELECT id, %s "
                 f"FROM {SUBSCRIBER}", [date(1, 1, 1)])
     elif new.end > old.end:
@@ -94,6 +94,20 @@ def facts_refresh(window: Window) -> dict:
                GROUP BY subscriber_id HAVING MIN(from_month) <= %s""", [window.end])
     execute("UPDATE stg_tfrom SET from_month = %s WHERE from_month < %s",
             [window.start, window.start])
+    # Facts are contiguous: a change past a subscriber's last fact (a payment long after the
+    # termination) recomputes from the month after that fact, so no month is left out.
+    # Only a terminated subscriber's facts can end before the data month.
+    execute(f"""
+        UPDATE stg_tfrom SET from_month = x.next_month
+        FROM (SELECT l.subscriber_id, m.next_month
+              FROM (SELECT f.subscriber_id, MAX(f.month) AS last_month FROM {FACT} f
+                    JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id
+                    JOIN {SUBSCRIBER} s ON s.id = t.subscriber_id
+                    WHERE s.terminated_on IS NOT NULL
+                    GROUP BY f.subscriber_id) l
+              JOIN stg_months m ON m.month = l.last_month) x
+        WHERE x.subscriber_id = stg_tfrom.subscriber_id AND stg_tfrom.from_month > x.next_month
+    """)
     analyze("stg_touched", "stg_tfrom", "stg_months")
     touched = fetchall("SELECT COUNT(*) FROM stg_tfrom")[0][0]
     if not touched:

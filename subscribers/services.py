@@ -52,11 +52,16 @@ class ImportResult:
 @contextlib.contextmanager
 def _import_lock():
     """One import at a time: a second one is refused at once, never interleaved."""
+    # Taken before the import's transaction begins: on SQLite that transaction's write lock
+    # would otherwise make a second import wait instead of being told.
     if is_postgres():
-        got = fetchall("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])[0][0]
+        got = fetchall("SELECT pg_try_advisory_lock(%s)", [IMPORT_LOCK_KEY])[0][0]
         if not got:
             raise ImportBusy(_("Another billing import is running; try again when it ends."))
-        yield
+        try:
+            yield
+        finally:
+            fetchall("SELECT pg_advisory_unlock(%s)", [IMPORT_LOCK_KEY])
         return
     lock_dir = Path(settings.VAR_DIR)
     lock_dir.mkdir(parents=True, exist_ok=True)
@@ -134,14 +139,15 @@ def billing_import(*, paths: list[Path], mapping: ImportMapping | None = None,
     today = today or timezone.localdate()
     result = ImportResult(ok=False)
     try:
-        with transaction.atomic(), _import_lock():
+        with _import_lock(), transaction.atomic():
             if is_postgres():
                 execute("SET LOCAL work_mem = '256MB'")
             old_window = current_window()
             batch = ImportBatch.objects.create(
                 job=job, source=mapping.slug if mapping else "",
                 files=[str(Path(p).name) for p in paths], created_by=by)
-            loader = Loader(parsers=_parsers(mapping), errors=errors, progress=progress)
+            loader = Loader(parsers=_parsers(mapping), errors=errors, progress=progress,
+                            fmt=fmt)
             subscribers_done = False
             done_bytes = 0
             for table in tables:
@@ -153,7 +159,10 @@ def billing_import(*, paths: list[Path], mapping: ImportMapping | None = None,
                     subscribers_done = True
                 lap("other")
                 try:
-                    getattr(loader, f"load_{table.kind}")(table)
+                    # A file that breaks midway must not abort the import's transaction: its
+                    # rows are dropped with the savepoint and the other files still checked.
+                    with transaction.atomic():
+                        getattr(loader, f"load_{table.kind}")(table)
                 except FileError as exc:
                     errors.add(table.label, None, exc.column, "", exc.message)
                 lap(f"read_{table.kind}")

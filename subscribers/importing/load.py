@@ -14,13 +14,13 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from core.models import Branch, Currency
-from core.sql import BulkWriter, is_postgres
+from core.sql import BulkWriter, fetchall, is_postgres
 
 from ..models import ExtraAttribute, Subscriber
-from . import merge
+from . import merge, rawcopy
 from .errors import ErrorList
 from .parse import FieldError, Parsers, narrowest_type, typed_value, value_types
-from .readers import COLUMNS, Table
+from .readers import COLUMNS, Format, Table, open_tables
 
 CURRENCIES = {c.value for c in Currency}
 ZONES = zoneinfo.available_timezones()
@@ -38,8 +38,9 @@ class Loader:
     """Reads tables in kind order and stages them; collects every bad row in `errors`."""
 
     def __init__(self, *, parsers: Parsers, errors: ErrorList,
-                 progress: Callable[[str], None]):
+                 progress: Callable[[str], None], fmt: Format | None = None):
         self.p = parsers
+        self.fmt = fmt
         self.errors = errors
         self.progress = progress
         self.stats: dict[str, int] = {}
@@ -325,8 +326,26 @@ class Loader:
         self.errors.add(table.label, line, "account", account,
                         _("unknown account: not in the subscribers file nor in the database"))
 
+    def _raw(self, table: Table, kind: str) -> Table | None:
+        """Try the COPY path; None when it did the work, else the table to read row by row
+        (opened again: the COPY attempt consumed it)."""
+        if self.fmt is None or not rawcopy.available(table, self.fmt):
+            return table
+        src = self._source(table)
+        raw = rawcopy.RawLoader(parsers=self.p, fmt=self.fmt, errors=self.errors,
+                                sources=self.sources, bad_accounts=self.bad_accounts)
+        if getattr(raw, f"load_{kind}")(table, src):
+            self.ledger_months |= rawcopy.ledger_months(kind)
+            self._count(kind, fetchall(f"SELECT COUNT(*) FROM raw_{kind[:-1]}")[0][0])
+            return None
+        self.sources.pop()
+        return next(t for t in open_tables(table.path, self.fmt) if t.kind == table.kind)
+
     # -- charges ----------------------------------------------------------------------------
     def load_charges(self, table: Table) -> None:
+        table = self._raw(table, "charges")
+        if table is None:
+            return
         ix = self._index(table)
         src = self._source(table)
         accounts = self._accounts()
@@ -389,6 +408,9 @@ class Loader:
 
     # -- payments ---------------------------------------------------------------------------
     def load_payments(self, table: Table) -> None:
+        table = self._raw(table, "payments")
+        if table is None:
+            return
         ix = self._index(table)
         src = self._source(table)
         accounts = self._accounts()

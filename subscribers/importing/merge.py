@@ -90,6 +90,17 @@ def merge_branches(errors: ErrorList, sources: list[str]) -> None:
            WHERE n > 1""",
         "name", _("duplicate branch (first on line %(line)s)"),
     )
+    # Stored payments were placed in months by the branch's zone; another zone now would
+    # place the same local times elsewhere and make every one of them new.
+    for src, line, zone, old in fetchall(f"""
+            SELECT s.src, s.line, s.time_zone, b.time_zone FROM stg_branch s
+            JOIN {BRANCH} b ON b.name = s.name
+            WHERE s.time_zone IS NOT NULL AND s.time_zone <> b.time_zone
+              AND EXISTS (SELECT 1 FROM {SUBSCRIBER} sub JOIN {PAYMENT} p
+                          ON p.subscriber_id = sub.id WHERE sub.branch_id = b.id)"""):
+        errors.add(sources[src], line, "time_zone", zone,
+                   _("the branch's payments were imported in the time zone %(zone)s; "
+                     "it cannot be changed by an import") % {"zone": old})
     execute(f"""INSERT INTO {BRANCH} (name, time_zone, currency)
                 SELECT name, COALESCE(MAX(time_zone), 'Europe/Moscow'),
                        COALESCE(MAX(currency), 'RUB')

@@ -108,19 +108,6 @@ def another_export(billing, operator):
     )
 
 
-@pytest.mark.xfail(
-    not ON_POSTGRES,
-    strict=True,
-    raises=OperationalError,
-    reason=(
-        "BUG: on SQLite services.billing_import enters transaction.atomic() (BEGIN IMMEDIATE, "
-        "the database write lock) before _import_lock() takes its flock, so a second import "
-        "never reaches the flock: it fails in the database ('database table is locked' on the "
-        "shared in-memory test database) or, on a file database, waits on the write lock up to the "
-        "60 s busy timeout, then runs if the first has ended or fails with 'database is locked', "
-        "instead of raising ImportBusy at once"
-    ),
-)
 def test_a_second_import_while_one_runs_is_refused_at_once(billing, operator, running):
     with pytest.raises(ImportBusy, match="Another billing import is running"):
         billing.run(another_export(billing, operator))
@@ -130,8 +117,7 @@ def test_a_second_import_while_one_runs_is_refused_at_once(billing, operator, ru
 def test_a_second_import_while_one_runs_writes_nothing_and_the_first_completes(
     billing, operator, running
 ):
-    refused = ImportBusy if ON_POSTGRES else OperationalError  # see the test above
-    with pytest.raises(refused):
+    with pytest.raises(ImportBusy):
         billing.run(another_export(billing, operator))
     outcome = running()
     assert outcome["result"].ok, outcome
@@ -149,7 +135,7 @@ def test_a_second_import_while_one_runs_writes_nothing_and_the_first_completes(
 
 
 def test_an_import_after_a_refused_one_runs(billing, operator, running):
-    with pytest.raises((ImportBusy, OperationalError)):
+    with pytest.raises(ImportBusy):
         billing.run(another_export(billing, operator))
     assert running()["result"].ok
     assert billing.run(another_export(billing, operator)).ok

@@ -200,18 +200,6 @@ BROKEN_BUILDINGS = {
 }
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES,
-    strict=True,
-    reason=(
-        "BUG: on PostgreSQL a FileError raised while a table is streamed into COPY (a broken "
-        "quote, a decoding error past the first 8 KB) escapes Loader.load_* through BulkWriter, "
-        "whose COPY psycopg then fails, aborting the transaction; billing_import records the error "
-        "and reads the next table in the aborted transaction, so it raises InternalError 'current "
-        "transaction is aborted' instead of returning the error (subscribers with extra columns "
-        "are read whole before COPY, so they escape it)"
-    ),
-)
 @pytest.mark.parametrize(("tail", "reason"), BROKEN_BUILDINGS.values(), ids=BROKEN_BUILDINGS.keys())
 def test_a_file_broken_further_down_is_refused_though_more_files_follow(
     billing, base, operator, tail, reason

@@ -235,24 +235,12 @@ def test_a_new_export_on_an_older_one_ends_as_a_one_shot_import_of_it(billing, s
     assert_incremental_equals_one_shot(billing, *served_exports)
 
 
-LATE_LEDGER_BUG = (
-    "BUG: a ledger row months after a termination (a debt repaid, a refund) extends the "
-    "subscriber's facts to that month (docs/metrics.md), but an incremental import recomputes "
-    "only from the month of the new row (merge_payments/merge_charges touch MIN(month); "
-    "facts_refresh starts stg_frange.first_m there), so the months between the last existing "
-    "fact and it get no fact, and the new one no seed (prev_tariff NULL, days_overdue counted "
-    "from its own month); a one-shot import has them all"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=LATE_LEDGER_BUG)
 def test_a_new_export_ends_as_a_one_shot_import_with_payments_long_after_a_termination(
     billing, exports
 ):
     assert_incremental_equals_one_shot(billing, *exports)
 
 
-@pytest.mark.xfail(strict=True, reason=LATE_LEDGER_BUG)
 def test_a_payment_months_after_a_termination_fills_the_months_in_between(billing, base, operator):
     # 1003 left on 2025-02-10 owing 196.43 and repays it in April; facts run to March.
     operator["payments.csv"] += "1003,2025-04-15 10:00:00,196.43,cash\n"
@@ -326,23 +314,10 @@ def test_a_change_between_exports_ends_as_a_one_shot_import(billing, operator, o
     assert incremental == billing.state()
 
 
-NO_WINDOW_YET_BUG = (
-    "BUG: the first import that brings ledger rows finds no window before it "
-    "(facts.touch_for_window returns at once when old is None), and the 'every month' marks of "
-    "the subscribers created by an earlier import without a ledger were lost with its temp "
-    "table, so only subscribers with ledger rows get facts, from their first ledger month: "
-    "1005 (connected in March, nothing charged yet) gets none"
-)
-
-
 @pytest.mark.parametrize(
     "first",
     [
-        pytest.param(
-            ("subscribers.csv",),
-            id="subscribers, then charges and payments",
-            marks=pytest.mark.xfail(strict=True, reason=NO_WINDOW_YET_BUG),
-        ),
+        pytest.param(("subscribers.csv",), id="subscribers, then charges and payments"),
         pytest.param(
             ("subscribers.csv", "charges.csv"), id="subscribers and charges, then payments"
         ),
@@ -358,28 +333,20 @@ def test_the_kinds_imported_one_after_another_end_as_a_one_shot_import(billing, 
     assert one_after_another == billing.state()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a payment is matched to the stored one by (subscriber, paid_at in UTC, amount, "
-        "method, seq), and a paid_at without an offset is turned into UTC with the branch's time "
-        "zone of the moment; once a branch's zone changes (a branches file given after a first "
-        "import that defaulted it to Moscow, or a subscriber moved to a branch in another zone) "
-        "the same local-time payments no longer match and merge_payments inserts them again: paid "
-        "doubles, balance_discrepancy goes to minus the sum paid, balance_end and debtors go wrong"
-    ),
-)
-def test_a_branch_time_zone_given_after_a_first_import_does_not_duplicate_payments(
+def test_a_branch_time_zone_change_after_payments_is_refused_and_nothing_changes(
     billing, operator
 ):
+    # Local-time payments were placed in months by the zone of the first import; another zone
+    # would make each of them a new payment, so the import says so and writes nothing.
     without_zones = {k: v for k, v in operator.items() if k != "branches.csv"}
     assert billing.run(billing.write(without_zones, "first")).ok
-    full = billing.write(operator, "full")
-    assert billing.run(full).ok
-    incremental = billing.state()
-    billing.wipe()
-    assert billing.run(full).ok
-    assert incremental == billing.state()
+    before = billing.state()
+    result = billing.run(billing.write(operator, "full"))
+    assert not result.ok
+    assert any(
+        e.column == "time_zone" and "cannot be changed" in e.message for e in result.errors
+    )
+    assert billing.state() == before
 
 
 def corrected(
