@@ -134,8 +134,9 @@ CELERY_TIMEZONE = TIME_ZONE
 ABONENT_JOB_RUNNER = os.environ.get("ABONENT_JOB_RUNNER", "celery" if REDIS_URL else "thread")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 
 LOGGING = {
     "version": 1,

@@ -34,7 +34,8 @@ def run_measured(cmd: list[str], env: dict) -> tuple[float, int]:
         while not stop.is_set():
             try:
                 rss = ps.memory_info().rss + sum(
-                    c.memory_info().rss for c in ps.children(recursive=True))
+                    c.memory_info().rss for c in ps.children(recursive=True)
+                )
                 peak = max(peak, rss)
             except psutil.Error:
                 pass
@@ -60,8 +61,9 @@ def median_time(func, repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--seed", type=int, default=42)
@@ -69,8 +71,9 @@ def main() -> None:
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--no-reimport", action="store_true",
-                        help="skip timing a second import of the same files")
+    parser.add_argument(
+        "--no-reimport", action="store_true", help="skip timing a second import of the same files"
+    )
     args = parser.parse_args()
 
     n, m = args.subscribers, args.months
@@ -83,8 +86,23 @@ def main() -> None:
     # 1. Generate (reused when the files are already there).
     if not (data / "payments.csv").exists():
         seconds, _ = run_measured(
-            [python, "manage.py", "generate_operator", "--subscribers", str(n), "--months",
-             str(m), "--seed", str(args.seed), "--end", args.end, "--out", str(data)], env)
+            [
+                python,
+                "manage.py",
+                "generate_operator",
+                "--subscribers",
+                str(n),
+                "--months",
+                str(m),
+                "--seed",
+                str(args.seed),
+                "--end",
+                args.end,
+                "--out",
+                str(data),
+            ],
+            env,
+        )
         results.append(("generate_operator", f"{seconds:.1f} s", "—", ""))
     size = sum(p.stat().st_size for p in data.glob("*.csv"))
     rows = {p.stem: sum(1 for _ in open(p, "rb")) - 1 for p in data.glob("*.csv")}
@@ -113,14 +131,18 @@ def main() -> None:
     env.setdefault("SECRET_KEY", "bench")
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     seconds, peak = run_measured([python, "manage.py", "import_billing", str(data)], env)
-    results.append(("billing import (first, whole history)", f"{seconds:.1f} s",
-                    f"{reference:.1f} s ({reference_name})", f"{seconds / reference:.2f}×"))
-    results.append(("billing import peak memory (RSS)", f"{peak / 2**20:.0f} MiB", "1024 MiB",
-                    ""))
+    results.append(
+        (
+            "billing import (first, whole history)",
+            f"{seconds:.1f} s",
+            f"{reference:.1f} s ({reference_name})",
+            f"{seconds / reference:.2f}×",
+        )
+    )
+    results.append(("billing import peak memory (RSS)", f"{peak / 2**20:.0f} MiB", "1024 MiB", ""))
     if not args.no_reimport:
         re_seconds, _ = run_measured([python, "manage.py", "import_billing", str(data)], env)
-        results.append(("billing import again (nothing changed)", f"{re_seconds:.1f} s", "—",
-                        ""))
+        results.append(("billing import again (nothing changed)", f"{re_seconds:.1f} s", "—", ""))
 
     # 3. Reports, in this process, against the imported database.
     os.environ["DATABASE_URL"] = env["DATABASE_URL"]
@@ -137,10 +159,28 @@ def main() -> None:
         elapsed, duck_rows = references.duckdb_churn_inflow(data)
         duck_times.append(elapsed)
     duck = statistics.median(duck_times)
-    results.append(("report churn_inflow, whole base, all months", f"{ours * 1000:.0f} ms",
-                    f"{duck * 1000:.0f} ms (DuckDB over the files)", f"{duck / ours:.0f}× faster"))
-    mine = [(r.month, r.active_start, r.connected, r.terminated, r.active_end, r.charged,
-             r.paid, r.debtors, r.debt) for r in queries.churn_inflow(filters=filters)]
+    results.append(
+        (
+            "report churn_inflow, whole base, all months",
+            f"{ours * 1000:.0f} ms",
+            f"{duck * 1000:.0f} ms (DuckDB over the files)",
+            f"{duck / ours:.0f}× faster",
+        )
+    )
+    mine = [
+        (
+            r.month,
+            r.active_start,
+            r.connected,
+            r.terminated,
+            r.active_end,
+            r.charged,
+            r.paid,
+            r.debtors,
+            r.debt,
+        )
+        for r in queries.churn_inflow(filters=filters)
+    ]
     same = [tuple(x) for x in mine] == [tuple(x) for x in duck_rows]
     at = queries.data_month()
     base = median_time(lambda: queries.base(filters=filters, at=at), args.repeat)
@@ -149,11 +189,14 @@ def main() -> None:
     results.append(("report tariffs, all months", f"{tariffs * 1000:.0f} ms", "—", ""))
 
     print()
-    print(f"Operator {n:,} subscribers × {m} months (seed {args.seed}) on {args.database}; "
-          f"files {size / 2**20:.0f} MiB: " + ", ".join(f"{k} {v:,}" for k, v in
-                                                           sorted(rows.items())))
-    print(f"Machine: {os.cpu_count()} cores, "
-          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.platform()}")
+    print(
+        f"Operator {n:,} subscribers × {m} months (seed {args.seed}) on {args.database}; "
+        f"files {size / 2**20:.0f} MiB: " + ", ".join(f"{k} {v:,}" for k, v in sorted(rows.items()))
+    )
+    print(
+        f"Machine: {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.platform()}"
+    )
     print(f"churn_inflow equals DuckDB's table: {'yes' if same else 'NO'}")
     print()
     print("| measure | Abonent | reference | ratio |")

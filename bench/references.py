@@ -9,7 +9,7 @@ from pathlib import Path
 BARE_TABLES = {
     "branches": "name text, time_zone text, currency text",
     "buildings": "branch text, city text, street text, house text, flats integer, "
-                 "technology text, ports integer, coverage_since date",
+    "technology text, ports integer, coverage_since date",
     "charges": "account text, period text, service text, tariff text, amount numeric(14,2)",
     "payments": "account text, paid_at timestamptz, amount numeric(14,2), method text",
 }
@@ -18,8 +18,12 @@ BARE_TABLES = {
 def _subscribers_columns(path: Path) -> str:
     with open(path, encoding="utf-8") as handle:
         header = next(csv.reader(handle))
-    typed = {"monthly_fee": "numeric(14,2)", "balance": "numeric(14,2)",
-             "connected_on": "date", "terminated_on": "date"}
+    typed = {
+        "monthly_fee": "numeric(14,2)",
+        "balance": "numeric(14,2)",
+        "connected_on": "date",
+        "terminated_on": "date",
+    }
     return ", ".join(f'"{c}" {typed.get(c, "text")}' for c in header)
 
 
@@ -34,12 +38,14 @@ def copy_reference(pg_dsn: str, data: Path) -> float:
         with conn.transaction():
             for kind in ("branches", "buildings", "subscribers", "charges", "payments"):
                 path = data / f"{kind}.csv"
-                columns = (_subscribers_columns(path) if kind == "subscribers"
-                           else BARE_TABLES[kind])
+                columns = _subscribers_columns(path) if kind == "subscribers" else BARE_TABLES[kind]
                 conn.execute(f"CREATE TABLE bare_{kind} ({columns})")
-                with conn.cursor().copy(
-                    f"COPY bare_{kind} FROM STDIN WITH (FORMAT csv, HEADER true)"
-                ) as copy, open(path, "rb") as handle:
+                with (
+                    conn.cursor().copy(
+                        f"COPY bare_{kind} FROM STDIN WITH (FORMAT csv, HEADER true)"
+                    ) as copy,
+                    open(path, "rb") as handle,
+                ):
                     while chunk := handle.read(1 << 20):
                         copy.write(chunk)
         elapsed = time.perf_counter() - started

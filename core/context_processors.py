@@ -5,8 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 # (label, url name, permission or None); later blocks append theirs.
 MENU = [
-    (_("Churn and inflow"), "analytics:report", "subscribers.view_monthlyfact",
-     {"name": "churn_inflow"}),
+    (
+        _("Churn and inflow"),
+        "analytics:report",
+        "subscribers.view_monthlyfact",
+        {"name": "churn_inflow"},
+    ),
     (_("Base analysis"), "analytics:report", "subscribers.view_monthlyfact", {"name": "base"}),
     (_("Tariffs"), "analytics:report", "subscribers.view_monthlyfact", {"name": "tariffs"}),
     (_("Billing import"), "subscribers:import_list", "subscribers.add_importbatch"),

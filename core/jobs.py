@@ -74,6 +74,7 @@ def job_start(job: Job, task, *args) -> None:
     elif runner == "sync":
         task.run(job.pk, *args)
     else:
+
         def target():
             close_old_connections()
             try:

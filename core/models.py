@@ -68,7 +68,10 @@ class Job(models.Model):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -80,7 +83,9 @@ class Job(models.Model):
         verbose_name_plural = _("background jobs")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_le_100"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="job_progress_le_100"
+            ),
         ]
 
     def __str__(self) -> str:

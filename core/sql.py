@@ -25,9 +25,14 @@ def least(*exprs: str) -> str:
 def month_index(expr: str) -> str:
     """year * 12 + month − 1 of a date expression, for month arithmetic."""
     if is_postgres():
-        return f"(CAST(EXTRACT(YEAR FROM {expr}) AS integer) * 12 + CAST(EXTRACT(MONTH FROM {expr}) AS integer) - 1)"
-    return (f"(CAST(strftime('%%Y', {expr}) AS integer) * 12 "
-            f"+ CAST(strftime('%%m', {expr}) AS integer) - 1)")
+        return (
+            f"(CAST(EXTRACT(YEAR FROM {expr}) AS integer) * 12 "
+            f"+ CAST(EXTRACT(MONTH FROM {expr}) AS integer) - 1)"
+        )
+    return (
+        f"(CAST(strftime('%%Y', {expr}) AS integer) * 12 "
+        f"+ CAST(strftime('%%m', {expr}) AS integer) - 1)"
+    )
 
 
 def json_cast(expr: str) -> str:
@@ -127,8 +132,11 @@ class IndexesDropped:
     def __enter__(self):
         if not self.enabled:
             return self
-        pk = fetchall("""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-                         WHERE conrelid = %s::regclass AND contype = 'p'""", [self.table])
+        pk = fetchall(
+            """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                         WHERE conrelid = %s::regclass AND contype = 'p'""",
+            [self.table],
+        )
         if pk:
             self.primary = pk[0]
             execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{pk[0][0]}"')
@@ -144,8 +152,9 @@ class IndexesDropped:
             return False
         execute("SET LOCAL maintenance_work_mem = '512MB'")
         if self.primary:
-            execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{self.primary[0]}" '
-                    f"{self.primary[1]}")
+            execute(
+                f'ALTER TABLE {self.table} ADD CONSTRAINT "{self.primary[0]}" {self.primary[1]}'
+            )
         for definition in self.indexes:
             execute(definition)
         return False
@@ -154,8 +163,9 @@ class IndexesDropped:
 def row_estimate(table: str) -> int:
     """The planner's idea of a table's size: cheap, and good enough to choose a load method."""
     if is_postgres():
-        return int(fetchall("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-                            [table])[0][0])
+        return int(
+            fetchall("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])[0][0]
+        )
     return fetchall(f"SELECT COUNT(*) FROM {table}")[0][0]
 
 

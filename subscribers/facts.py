@@ -54,27 +54,35 @@ def touch_for_window(old: Window | None, new: Window) -> None:
     if old is None or new.start < old.start:
         # The first ledger (subscribers may have come earlier without one), or an earlier
         # window start: every subscriber's facts from the start.
-        execute(f"INSERT INTO stg_touched (subscriber_id, from_month) SELECT id, %s "
-                f"FROM {SUBSCRIBER}", [date(1, 1, 1)])
+        execute(
+            f"INSERT INTO stg_touched (subscriber_id, from_month) SELECT id, %s FROM {SUBSCRIBER}",
+            [date(1, 1, 1)],
+        )
     elif new.end > old.end:
         first_new = add_months(old.end, 1)
-        execute(f"""INSERT INTO stg_touched (subscriber_id, from_month)
+        execute(
+            f"""INSERT INTO stg_touched (subscriber_id, from_month)
                     SELECT id, %s FROM {SUBSCRIBER}
                     WHERE terminated_on IS NULL OR terminated_on >= %s""",
-                [first_new, first_new])
+            [first_new, first_new],
+        )
 
 
 def _months_table(window: Window) -> None:
-    create_temp_table("stg_months", "month date, next_month date, idx integer, "
-                                    "start_ord integer, end_ord integer")
+    create_temp_table(
+        "stg_months", "month date, next_month date, idx integer, start_ord integer, end_ord integer"
+    )
     rows = []
     for month in window.months():
         nxt = add_months(month, 1)
-        rows.append((month, nxt, month.year * 12 + month.month - 1, month.toordinal(),
-                     nxt.toordinal()))
+        rows.append(
+            (month, nxt, month.year * 12 + month.month - 1, month.toordinal(), nxt.toordinal())
+        )
     with_cursor_executemany(
         "INSERT INTO stg_months (month, next_month, idx, start_ord, end_ord) "
-        "VALUES (%s, %s, %s, %s, %s)", rows)
+        "VALUES (%s, %s, %s, %s, %s)",
+        rows,
+    )
 
 
 def with_cursor_executemany(sql: str, rows: list[tuple]) -> None:
@@ -89,11 +97,15 @@ def facts_refresh(window: Window) -> dict:
     correct the summaries by the difference."""
     _months_table(window)
     create_temp_table("stg_tfrom", "subscriber_id bigint PRIMARY KEY, from_month date")
-    execute("""INSERT INTO stg_tfrom (subscriber_id, from_month)
+    execute(
+        """INSERT INTO stg_tfrom (subscriber_id, from_month)
                SELECT subscriber_id, MIN(from_month) FROM stg_touched
-               GROUP BY subscriber_id HAVING MIN(from_month) <= %s""", [window.end])
-    execute("UPDATE stg_tfrom SET from_month = %s WHERE from_month < %s",
-            [window.start, window.start])
+               GROUP BY subscriber_id HAVING MIN(from_month) <= %s""",
+        [window.end],
+    )
+    execute(
+        "UPDATE stg_tfrom SET from_month = %s WHERE from_month < %s", [window.start, window.start]
+    )
     # Facts are contiguous: a change past a subscriber's last fact (a payment long after the
     # termination) recomputes from the month after that fact, so no month is left out.
     # Only a terminated subscriber's facts can end before the data month.
@@ -114,8 +126,11 @@ def facts_refresh(window: Window) -> dict:
         return {"facts_subscribers": 0, "facts_written": 0}
 
     # Ledger of the touched months, per subscriber × month.
-    create_temp_table("stg_led", "subscriber_id bigint, month date, charged numeric(14,2), "
-                                 "paid numeric(14,2), tariff_id bigint")
+    create_temp_table(
+        "stg_led",
+        "subscriber_id bigint, month date, charged numeric(14,2), "
+        "paid numeric(14,2), tariff_id bigint",
+    )
     execute("""
         INSERT INTO stg_led
         SELECT subscriber_id, month, SUM(charged), SUM(paid), MAX(tariff_id) FROM (
@@ -133,27 +148,37 @@ def facts_refresh(window: Window) -> dict:
     # Each touched subscriber's range of fact months from its first touched month.
     conn_month = month_of("s.connected_on")
     term_month = month_of("s.terminated_on")
-    create_temp_table("stg_frange", "subscriber_id bigint PRIMARY KEY, first_m date, "
-                                    "last_m date")
-    execute(f"""
+    create_temp_table("stg_frange", "subscriber_id bigint PRIMARY KEY, first_m date, last_m date")
+    execute(
+        f"""
         INSERT INTO stg_frange
         SELECT t.subscriber_id,
-               {greatest('t.from_month', least(greatest(conn_month, '%s'),
-                                               "COALESCE(l.first_m, %s)"))},
-               {least('%s', greatest(f"CASE WHEN s.terminated_on IS NULL THEN %s "
-                                     f"ELSE {term_month} END",
-                                     "COALESCE(l.last_m, %s)"))}
+               {
+            greatest("t.from_month", least(greatest(conn_month, "%s"), "COALESCE(l.first_m, %s)"))
+        },
+               {
+            least(
+                "%s",
+                greatest(
+                    f"CASE WHEN s.terminated_on IS NULL THEN %s ELSE {term_month} END",
+                    "COALESCE(l.last_m, %s)",
+                ),
+            )
+        }
         FROM stg_tfrom t
         JOIN {SUBSCRIBER} s ON s.id = t.subscriber_id
         LEFT JOIN (SELECT subscriber_id, MIN(month) AS first_m, MAX(month) AS last_m
                    FROM stg_led GROUP BY subscriber_id) l ON l.subscriber_id = t.subscriber_id
-    """, [window.start, FAR, window.end, window.end, date(1, 1, 1)])
+    """,
+        [window.start, FAR, window.end, window.end, date(1, 1, 1)],
+    )
     analyze("stg_frange")
 
     # What the facts said before: the previous month (seed of running values), the statuses
     # recorded in past data months, and the sums to take out of the summaries.
-    create_temp_table("stg_seed", "subscriber_id bigint PRIMARY KEY, seed_ord integer, "
-                                  "prev_tariff bigint")
+    create_temp_table(
+        "stg_seed", "subscriber_id bigint PRIMARY KEY, seed_ord integer, prev_tariff bigint"
+    )
     execute(f"""
         INSERT INTO stg_seed
         SELECT f.subscriber_id,
@@ -164,12 +189,14 @@ def facts_refresh(window: Window) -> dict:
         JOIN stg_months m ON m.month = f.month AND m.next_month = r.first_m""")
     analyze("stg_seed")
     create_temp_table("stg_oldstatus", "subscriber_id bigint, month date, status text")
-    execute(f"""
+    execute(
+        f"""
         INSERT INTO stg_oldstatus
         SELECT f.subscriber_id, f.month, f.status FROM {FACT} f
         JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id
         WHERE f.month >= t.from_month AND f.month < %s AND f.status <> 'terminated'""",
-            [window.end])
+        [window.end],
+    )
     _aggregate_touched("stg_sum_old", "stg_mig_old")
     removed = execute(f"""
         DELETE FROM {FACT} WHERE EXISTS (
@@ -179,7 +206,8 @@ def facts_refresh(window: Window) -> dict:
     expected = fetchall("SELECT COUNT(*) FROM stg_led")[0][0]
     bulk = IndexesDropped(FACT, bulk_worthwhile(expected, FACT))
     bulk.__enter__()
-    written = execute(f"""
+    written = execute(
+        f"""
         INSERT INTO {FACT} (subscriber_id, month, branch_id, tariff_id, prev_tariff_id,
                             technology, status, active_start, active_end, connected, terminated,
                             charged, paid, balance_end, days_overdue, tenure_months)
@@ -224,11 +252,13 @@ def facts_refresh(window: Window) -> dict:
                CASE WHEN x.balance_end < 0
                     THEN x.end_ord - COALESCE(x.last_ok_ord, sd.seed_ord, x.start_ord)
                     ELSE 0 END,
-               {greatest(f"x.idx - {month_index('x.connected_on')}", '0')}
+               {greatest(f"x.idx - {month_index('x.connected_on')}", "0")}
         FROM runs x
         LEFT JOIN stg_seed sd ON sd.subscriber_id = x.subscriber_id
         LEFT JOIN stg_oldstatus os ON os.subscriber_id = x.subscriber_id AND os.month = x.month
-    """, [window.end])
+    """,
+        [window.end],
+    )
     bulk.__exit__(None, None, None)
     _aggregate_touched("stg_sum_new", "stg_mig_new")
     _apply_summary_delta()
@@ -237,11 +267,14 @@ def facts_refresh(window: Window) -> dict:
 
 def _aggregate_touched(summary_table: str, migration_table: str) -> None:
     """Sums of the touched subscribers' facts from their first touched month."""
-    create_temp_table(summary_table, "month date, branch_id bigint, technology text, "
-                                     "tariff_id bigint, subscribers integer, active_start integer,"
-                                     " active_end integer, connected integer, terminated integer,"
-                                     " charged numeric(16,2), paid numeric(16,2), debtors integer,"
-                                     " debt numeric(16,2)")
+    create_temp_table(
+        summary_table,
+        "month date, branch_id bigint, technology text, "
+        "tariff_id bigint, subscribers integer, active_start integer,"
+        " active_end integer, connected integer, terminated integer,"
+        " charged numeric(16,2), paid numeric(16,2), debtors integer,"
+        " debt numeric(16,2)",
+    )
     execute(f"""
         INSERT INTO {summary_table}
         SELECT f.month, f.branch_id, f.technology, COALESCE(f.tariff_id, 0), COUNT(*),
@@ -255,8 +288,11 @@ def _aggregate_touched(summary_table: str, migration_table: str) -> None:
         FROM {FACT} f JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id
         WHERE f.month >= t.from_month
         GROUP BY f.month, f.branch_id, f.technology, COALESCE(f.tariff_id, 0)""")
-    create_temp_table(migration_table, "month date, branch_id bigint, from_tariff_id bigint, "
-                                       "to_tariff_id bigint, subscribers integer")
+    create_temp_table(
+        migration_table,
+        "month date, branch_id bigint, from_tariff_id bigint, "
+        "to_tariff_id bigint, subscribers integer",
+    )
     execute(f"""
         INSERT INTO {migration_table}
         SELECT f.month, f.branch_id, f.prev_tariff_id, f.tariff_id, COUNT(*)
@@ -269,26 +305,41 @@ def _aggregate_touched(summary_table: str, migration_table: str) -> None:
 def _apply_summary_delta() -> None:
     """summary := summary − old + new, for the keys the touched facts had or have."""
     keys = "month, branch_id, technology, tariff_id"
-    sums = ("subscribers", "active_start", "active_end", "connected", "terminated", "charged",
-            "paid", "debtors", "debt")
-    create_temp_table("stg_sum_keys", "month date, branch_id bigint, technology text, "
-                                      "tariff_id bigint")
-    execute(f"INSERT INTO stg_sum_keys SELECT DISTINCT {keys} FROM "
-            f"(SELECT {keys} FROM stg_sum_old UNION ALL SELECT {keys} FROM stg_sum_new) k")
+    sums = (
+        "subscribers",
+        "active_start",
+        "active_end",
+        "connected",
+        "terminated",
+        "charged",
+        "paid",
+        "debtors",
+        "debt",
+    )
+    create_temp_table(
+        "stg_sum_keys", "month date, branch_id bigint, technology text, tariff_id bigint"
+    )
+    execute(
+        f"INSERT INTO stg_sum_keys SELECT DISTINCT {keys} FROM "
+        f"(SELECT {keys} FROM stg_sum_old UNION ALL SELECT {keys} FROM stg_sum_new) k"
+    )
     total = ", ".join(f"SUM({c})" for c in sums)
     negated = ", ".join(f"-{c}" for c in sums)
     plain = ", ".join(sums)
-    create_temp_table("stg_sum_result", "month date, branch_id bigint, technology text, "
-                                        "tariff_id bigint, subscribers integer, "
-                                        "active_start integer, active_end integer, "
-                                        "connected integer, terminated integer, "
-                                        "charged numeric(16,2), paid numeric(16,2), "
-                                        "debtors integer, debt numeric(16,2)")
+    create_temp_table(
+        "stg_sum_result",
+        "month date, branch_id bigint, technology text, "
+        "tariff_id bigint, subscribers integer, "
+        "active_start integer, active_end integer, "
+        "connected integer, terminated integer, "
+        "charged numeric(16,2), paid numeric(16,2), "
+        "debtors integer, debt numeric(16,2)",
+    )
     execute(f"""
         INSERT INTO stg_sum_result
         SELECT {keys}, {total} FROM (
             SELECT s.month, s.branch_id, s.technology, COALESCE(s.tariff_id, 0) AS tariff_id,
-                   {', '.join('s.' + c for c in sums)}
+                   {", ".join("s." + c for c in sums)}
             FROM {SUMMARY} s JOIN stg_sum_keys k ON k.month = s.month
                  AND k.branch_id = s.branch_id AND k.technology = s.technology
                  AND k.tariff_id = COALESCE(s.tariff_id, 0)
@@ -303,13 +354,20 @@ def _apply_summary_delta() -> None:
     execute(f"""
         INSERT INTO {SUMMARY} (month, branch_id, technology, tariff_id, {plain})
         SELECT month, branch_id, technology, NULLIF(tariff_id, 0),
-               {plain.replace("charged", "ROUND(charged, 2)").replace("paid", "ROUND(paid, 2)")
-                .replace("debt", "ROUND(debt, 2)").replace("ROUND(debt, 2)ors", "debtors")}
+               {
+        plain.replace("charged", "ROUND(charged, 2)")
+        .replace("paid", "ROUND(paid, 2)")
+        .replace("debt", "ROUND(debt, 2)")
+        .replace("ROUND(debt, 2)ors", "debtors")
+    }
         FROM stg_sum_result WHERE subscribers <> 0""")
 
     mkeys = "month, branch_id, from_tariff_id, to_tariff_id"
-    create_temp_table("stg_mig_result", "month date, branch_id bigint, from_tariff_id bigint, "
-                                        "to_tariff_id bigint, subscribers integer")
+    create_temp_table(
+        "stg_mig_result",
+        "month date, branch_id bigint, from_tariff_id bigint, "
+        "to_tariff_id bigint, subscribers integer",
+    )
     execute(f"""
         INSERT INTO stg_mig_result
         SELECT {mkeys}, SUM(subscribers) FROM (

@@ -45,8 +45,13 @@ class ImportResult:
     batch_id: int | None = None
 
     def as_dict(self) -> dict:
-        return {"ok": self.ok, "errors": [e.as_dict() for e in self.errors],
-                "error_count": self.error_count, "stats": self.stats, "batch": self.batch_id}
+        return {
+            "ok": self.ok,
+            "errors": [e.as_dict() for e in self.errors],
+            "error_count": self.error_count,
+            "stats": self.stats,
+            "batch": self.batch_id,
+        }
 
 
 @contextlib.contextmanager
@@ -73,7 +78,8 @@ def _import_lock():
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise ImportBusy(
-                _("Another billing import is running; try again when it ends.")) from None
+                _("Another billing import is running; try again when it ends.")
+            ) from None
         try:
             yield
         finally:
@@ -83,9 +89,14 @@ def _import_lock():
 def _parsers(mapping: ImportMapping | None) -> Parsers:
     if mapping is None:
         return Parsers()
-    return Parsers(date_format=mapping.date_format, datetime_format=mapping.datetime_format,
-                   period_format=mapping.period_format, decimal_comma=mapping.decimal_comma,
-                   status_values=mapping.status_values, method_values=mapping.method_values)
+    return Parsers(
+        date_format=mapping.date_format,
+        datetime_format=mapping.datetime_format,
+        period_format=mapping.period_format,
+        decimal_comma=mapping.decimal_comma,
+        status_values=mapping.status_values,
+        method_values=mapping.method_values,
+    )
 
 
 def current_window() -> facts.Window | None:
@@ -95,8 +106,14 @@ def current_window() -> facts.Window | None:
     return facts.Window(start=batch.window_start, end=batch.as_of)
 
 
-def billing_import(*, paths: list[Path], mapping: ImportMapping | None = None,
-                   job: Job | None = None, by=None, today: date | None = None) -> ImportResult:
+def billing_import(
+    *,
+    paths: list[Path],
+    mapping: ImportMapping | None = None,
+    job: Job | None = None,
+    by=None,
+    today: date | None = None,
+) -> ImportResult:
     """Import billing export files: validate every row, then apply all of it in one
     transaction, or nothing if any row is bad. Raises ImportBusy if an import is running."""
     errors = ErrorList()
@@ -112,8 +129,13 @@ def billing_import(*, paths: list[Path], mapping: ImportMapping | None = None,
             errors.add(path.name, None, exc.column, "", exc.message)
             continue
         except OSError as exc:
-            errors.add(path.name, None, "", "", _("cannot read the file: %(error)s")
-                       % {"error": exc.strerror or exc})
+            errors.add(
+                path.name,
+                None,
+                "",
+                "",
+                _("cannot read the file: %(error)s") % {"error": exc.strerror or exc},
+            )
             continue
         tables.extend(found)
         total_bytes += path.stat().st_size
@@ -144,18 +166,23 @@ def billing_import(*, paths: list[Path], mapping: ImportMapping | None = None,
                 execute("SET LOCAL work_mem = '256MB'")
             old_window = current_window()
             batch = ImportBatch.objects.create(
-                job=job, source=mapping.slug if mapping else "",
-                files=[str(Path(p).name) for p in paths], created_by=by)
-            loader = Loader(parsers=_parsers(mapping), errors=errors, progress=progress,
-                            fmt=fmt)
+                job=job,
+                source=mapping.slug if mapping else "",
+                files=[str(Path(p).name) for p in paths],
+                created_by=by,
+            )
+            loader = Loader(parsers=_parsers(mapping), errors=errors, progress=progress, fmt=fmt)
             subscribers_done = False
             done_bytes = 0
             for table in tables:
-                progress(_("Reading %(file)s") % {"file": table.label},
-                         0.7 * done_bytes / max(total_bytes, 1))
+                progress(
+                    _("Reading %(file)s") % {"file": table.label},
+                    0.7 * done_bytes / max(total_bytes, 1),
+                )
                 if table.kind in ("charges", "payments") and not subscribers_done:
-                    loader.finish_subscribers(batch.pk, today=today,
-                                              data_month=old_window.end if old_window else None)
+                    loader.finish_subscribers(
+                        batch.pk, today=today, data_month=old_window.end if old_window else None
+                    )
                     subscribers_done = True
                 lap("other")
                 try:
@@ -168,8 +195,9 @@ def billing_import(*, paths: list[Path], mapping: ImportMapping | None = None,
                 lap(f"read_{table.kind}")
                 done_bytes += table.path.stat().st_size if table.kind != "subscribers" else 0
             if not subscribers_done:
-                loader.finish_subscribers(batch.pk, today=today,
-                                          data_month=old_window.end if old_window else None)
+                loader.finish_subscribers(
+                    batch.pk, today=today, data_month=old_window.end if old_window else None
+                )
             stats = dict(loader.stats)
             lap("subscribers_merge")
             if not errors:
@@ -226,6 +254,7 @@ def mappings_install(*, using: str = "default") -> int:
     for path in sorted(MAPPINGS_DIR.glob("*.json")):
         spec = json.loads(path.read_text(encoding="utf-8"))
         _, was_created = ImportMapping.objects.using(using).get_or_create(
-            slug=spec["slug"], defaults={k: v for k, v in spec.items() if k != "slug"})
+            slug=spec["slug"], defaults={k: v for k, v in spec.items() if k != "slug"}
+        )
         created += was_created
     return created

@@ -61,12 +61,13 @@ def simulate_chunk(world: World, tables: Tables, chunk: int) -> ChunkResult:
     lo, hi = chunk * CHUNK, min(world.n, (chunk + 1) * CHUNK)
     months, day0, dim_of, mstart = world.months, world.day0, world.dim, world.month_start
     ndays, month_of_day = world.ndays, world.month_of_day
-    cov_sorted, cov_cumw, cov_building = world.cov_sorted, world.cov_cumw, world.cov_building
+    home, flat_of = world.home, world.flat
     t_to, t_from, succ, upgrades = world.t_to, world.t_from, world.t_successor, world.t_upgrades
     pay_days = world.pay_days
     S, EOL = tables.sep, tables.eol
     dates, periods, office_times = tables.dates, tables.periods, tables.office_times
     money, suffix, meth_names = tables.money, tables.suffix, tables.methods
+    online_name, terminal_name = meth_names[ONLINE], meth_names[TERMINAL]
     statuses, yes_no = tables.statuses, tables.flavor.yes_no
     hazard = [[h * CHURN_SEASON[mo - 1] for h in TENURE_HAZARD] for _y, mo in world.month_ym]
     vol_start = [SUSPEND_SEASON[mo - 1] / 1000 for _y, mo in world.month_ym]
@@ -111,21 +112,27 @@ def simulate_chunk(world: World, tables: Tables, chunk: int) -> ChunkResult:
         clock = online[bits(8)] if meth == ONLINE else office_times[bits(8)]
         padd(f"{acc_p}{dates[off]}{clock}{S}{money(kop)}{S}{meth_names[meth]}{EOL}")
 
+    def pay_at_midnight(acc_p: str, first: int, last: int, kop: int, night: list[tuple]) -> None:
+        """A payment in the first hours of a month's first day or the last hours of its last."""
+        early, back, online_clock, local_clock = night[bits(8)]
+        off = first if early else last
+        if bits(2):  # an autopayment or the personal account online
+            padd(f"{acc_p}{dates[off - back]}{online_clock}{S}{money(kop)}{S}{online_name}{EOL}")
+        else:  # a terminal of a night shop
+            padd(f"{acc_p}{dates[off]}{local_clock}{S}{money(kop)}{S}{terminal_name}{EOL}")
+
     def round_up(kop: int, step: int) -> int:
         return -(-kop // step) * step
 
     for i in range(lo, hi):
         # -- who, where, since when
-        conn_ord = world.connected_ordinal(i)
-        k = bisect_right(cov_sorted, conn_ord)
-        bl = world.buildings[
-            cov_building[bisect_right(cov_cumw, rnd() * cov_cumw[k - 1], 0, k - 1)]
-        ]
+        conn_ord = world.connected[i]
+        bl = world.buildings[home[i]]
         br_name, _tz, br_prefix, _cities, _utc = world.branches[bl.branch]
-        online = tables.online_times[bl.branch]
+        online, night = tables.online_times[bl.branch], tables.night_times[bl.branch]
         tech = bl.tech
         r = rnd()
-        company = r < 0.025 and bl.flats > 1
+        company = r < 0.025 and bl.flats > 2  # an office in a block
         if r > 0.9 and tech in ("FTTB", "GPON", "DOCSIS"):
             tech = "CATV"
         if conn_ord >= day0:
@@ -262,9 +269,12 @@ def simulate_chunk(world: World, tables: Tables, chunk: int) -> ChunkResult:
                     amt = round_up(2 * due - bal, step)
             if amt:
                 hi_d = term_day or dim
-                day = d0 + (pay_days[bits(8)] - 1) % (hi_d - d0 + 1)
-                r = rnd()
-                pay(acc_p, mst + day - 1, amt, pref if r < 0.85 else methods_table[bits(5)], online)
+                if d0 == 1 and hi_d == dim and m and not company and rnd() < 0.008:
+                    pay_at_midnight(acc_p, mst, mst + dim - 1, amt, night)
+                else:
+                    day = d0 + (pay_days[bits(8)] - 1) % (hi_d - d0 + 1)
+                    meth = pref if rnd() < 0.85 else methods_table[bits(5)]
+                    pay(acc_p, mst + day - 1, amt, meth, online)
                 bal += amt
             if term_day:
                 term_off = mst + term_day - 1
@@ -296,7 +306,7 @@ def simulate_chunk(world: World, tables: Tables, chunk: int) -> ChunkResult:
         # fmt: off
         subs_row((
             acc, full_name, phone, email, "company" if company else "person", br_name, bl.city,
-            bl.street, bl.house, str(1 + bits(9) % bl.flats) if bl.flats > 1 else "", tech,
+            bl.street, bl.house, str(flat_of[i]) if bl.flats > 1 else "", tech,
             plan.name, money(plan.internet + plan.tv), status, conn_text, term_text, money(bal),
             f"{br_prefix}-{conn_year}/{i + 1:06d}", birth, yes_no[0] if router else yes_no[1],
             str(credit // 100),

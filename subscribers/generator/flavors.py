@@ -163,6 +163,19 @@ class Tables:
                 )
             else:
                 self.online_times.append([clock(h, mi, s) for h, mi, s, _shift in table])
+        # (on the 1st, Moscow date a day back, online clock, terminal clock): east of Moscow,
+        # the first hours of the 1st are still the last day of the month in Moscow time.
+        self.night_times = []
+        for table in world.night_times:
+            rows = []
+            for early, h, mi, s, shift in table:
+                local = clock(h, mi, s)
+                back = int(flavor.online_in_moscow_time and h < shift)
+                online = local
+                if flavor.online_in_moscow_time:
+                    online = clock(h - shift + 24 * back, mi, s) + "+03:00"
+                rows.append((early, back, online, local))
+            self.night_times.append(rows)
         self.methods = flavor.methods
         self.statuses = flavor.statuses
         self.point = "," if flavor.decimal_comma else "."

@@ -6,7 +6,7 @@ import calendar
 import math
 import random
 import zoneinfo
-from bisect import bisect_right
+from array import array
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import accumulate
@@ -63,6 +63,10 @@ def _ports(tech: str, flats: int) -> int:
     return flats // 3 if tech == "DOCSIS" else 0
 
 
+# Steps of the order flats are let in: primes above any number of flats, so coprime with it.
+FLAT_STEPS = (307, 311, 313, 317, 331, 337, 347, 349)
+
+
 class World:
     """Everything shared by all accounts, derived from (subscribers, months, seed, end) only."""
 
@@ -88,6 +92,7 @@ class World:
         self._plan_tariffs()
         self._plan_connections()
         self._plan_buildings(rng)
+        self._plan_homes(rng)
 
         # Small lookup tables so the account loop draws from them with one call.
         self.pay_days = rng.choices(
@@ -111,6 +116,16 @@ class World:
                     for h in rng.choices(hours, weights, k=256)
                 ]
             )
+        # Around midnight at a month's turn, in the branch's time: an autopayment early on the 1st,
+        # a terminal late on the last day. (on the 1st, hour, minute, second, hours past Moscow)
+        night, night_w = (21, 22, 23, 0, 1, 2), (2, 3, 3, 6, 3, 1)
+        self.night_times = [
+            [
+                (h < 12, h, rng.randrange(60), rng.randrange(60), utc_hours - 3)
+                for h in rng.choices(night, night_w, k=256)
+            ]
+            for *_, utc_hours in self.branches
+        ]
 
     def _plan_tariffs(self) -> None:
         months = self.months
@@ -145,20 +160,22 @@ class World:
         total = sum(season)
         self.pre = max(1, min(self.n, round(self.n / (1 + CONNECT_RATE * total))))
         new = self.n - self.pre
-        self.conn_cum = [round(new * s / total) for s in accumulate(season)]
-        self._tenure_k = 1 - math.exp(-TENURE_MAX / TENURE_MEAN)
-
-    def connected_ordinal(self, i: int) -> int:
-        """Account i's connection date; account numbers grow with it."""
-        if i < self.pre:
-            x = 1 - (i + 0.5) / self.pre
-            tenure = -TENURE_MEAN * math.log(1 - x * self._tenure_k)
-            return self.day0 - 1 - int(tenure * 30.4375)
-        j = i - self.pre
-        m = bisect_right(self.conn_cum, j)
-        before = self.conn_cum[m - 1] if m else 0
-        count = self.conn_cum[m] - before
-        return self.day0 + self.month_start[m] + (j - before) * self.dim[m] // count
+        conn_cum = [round(new * s / total) for s in accumulate(season)]
+        # Account i's connection date (an ordinal); account numbers grow with it. The base
+        # connected before the window has tenures of a truncated exponential distribution.
+        pre, tenure_k, last = self.pre, 1 - math.exp(-TENURE_MAX / TENURE_MEAN), self.day0 - 1
+        self.connected = array(
+            "i",
+            (
+                last - int(-TENURE_MEAN * math.log(1 - (1 - (i + 0.5) / pre) * tenure_k) * 30.4375)
+                for i in range(pre)
+            ),
+        )
+        before = 0
+        for m, cum in enumerate(conn_cum):
+            count, first, dim = cum - before, self.day0 + self.month_start[m], self.dim[m]
+            self.connected.extend(first + j * dim // count for j in range(count))
+            before = cum
 
     def _plan_buildings(self, rng: random.Random) -> None:
         n_buildings = max(8, math.ceil(self.n / 30))
@@ -175,7 +192,7 @@ class World:
             streets = [*STREETS[:3], *rng.sample(STREETS[3:], len(STREETS) - 3)]
             street_w = [1 / (k + 1) ** 0.8 for k in range(len(streets))]
             numbers: dict[str, tuple[int, int]] = {}
-            for _ in range(count):
+            for k in range(count):
                 street = rng.choices(streets, street_w)[0]
                 number, corpus = numbers.get(street, (0, 0))
                 if corpus and rng.random() < 0.5:
@@ -187,9 +204,9 @@ class World:
                     corpus = 1 if r < 0.1 else 0
                     house = f"{number}к1" if corpus else f"{number}А" if r > 0.95 else str(number)
                 numbers[street] = number, corpus
-                if rng.random() < 0.15:
-                    flats, tech = 1, rng.choices(*zip(*HOUSE_TECH, strict=True))[0]
-                    ports = 1
+                if k and rng.random() < 0.15:  # a private house, for one or two families
+                    flats = 1 if rng.random() < 0.8 else 2
+                    tech, ports = rng.choices(*zip(*HOUSE_TECH, strict=True))[0], flats
                 else:
                     flats = rng.choices(FLATS, FLATS_WEIGHTS)[0]
                     tech = rng.choices(*zip(*BLOCK_TECH, strict=True))[0]
@@ -200,16 +217,61 @@ class World:
         # a little before the account at the same quantile connects.
         order = list(range(len(self.buildings)))
         rng.shuffle(order)
+        # The first covered is a block (each city's first building is), so the first accounts
+        # find flats.
+        first = next(r for r, b in enumerate(order) if self.buildings[b].flats > 2)
+        order[0], order[first] = order[first], order[0]
         nb = len(order)
         for rank, b in enumerate(order):
-            cov = self.connected_ordinal(int(rank / nb * self.n * 0.9)) - rng.randint(30, 700)
+            cov = self.connected[int(rank / nb * self.n * 0.9)] - rng.randint(30, 700)
             self.buildings[b] = replace(self.buildings[b], coverage=cov)
-        by_cov = sorted(range(nb), key=lambda b: (self.buildings[b].coverage, b))
-        self.cov_sorted = [self.buildings[b].coverage for b in by_cov]
-        self.cov_building = by_cov
-        # Private houses hold a few accounts over the years (owners change, TV + internet).
-        self.cov_cumw = list(
-            accumulate(
-                self.buildings[b].flats if self.buildings[b].flats > 1 else 6 for b in by_cov
-            )
-        )
+
+    def _plan_homes(self, rng: random.Random) -> None:
+        """Each account's building and flat. A flat holds one account of the export at most, so
+        no building ever has more accounts active at once than flats."""
+        buildings, n, connected = self.buildings, self.n, self.connected
+        by_cov = sorted(range(len(buildings)), key=lambda b: (buildings[b].coverage, b))
+        cov_sorted = [buildings[b].coverage for b in by_cov]
+        flats = [buildings[b].flats for b in by_cov]
+        # A block never has all of its flats with the operator; a house is connected on its
+        # owner's request, so it is more likely taken than a block's free flat.
+        room = [f if f <= 2 else f * 4 // 5 for f in flats]
+        tickets = [3 * f if f <= 2 else f * 4 // 5 for f in flats]
+        # Each building lets its flats in an order of its own.
+        steps = [FLAT_STEPS[rng.randrange(len(FLAT_STEPS))] for _f in flats]
+        starts = [rng.randrange(f) for f in flats]
+        used = [0] * len(flats)
+        self.home = home = array("i", bytes(4 * n))  # account → building
+        self.flat = flat = array("H", bytes(2 * n))  # account → its flat number
+        # A new account draws a ticket of a covered building: the more room left, the likelier.
+        pool: list[int] = []
+        rnd, nb, k = rng.random, len(flats), 0
+        for i in range(n):
+            conn = connected[i]
+            while k < nb and cov_sorted[k] <= conn:
+                pool.extend([k] * tickets[k])
+                k += 1
+            j = -1
+            while j < 0:
+                if not pool:
+                    if k == nb:
+                        break
+                    # the covered buildings are full: the next one is covered a little earlier
+                    buildings[by_cov[k]] = replace(buildings[by_cov[k]], coverage=conn - 30)
+                    pool.extend([k] * tickets[k])
+                    k += 1
+                x = int(rnd() * len(pool))
+                j = pool[x]
+                pool[x] = pool[-1]
+                pool.pop()
+                if used[j] >= room[j]:
+                    j = -1  # a house's ticket, when the house is taken
+            if j < 0:  # every flat of a tiny world is taken: its first block turns out bigger
+                bl = buildings[by_cov[0]]
+                flats[0] = room[0] = used[0] = used[0] + 1
+                buildings[by_cov[0]] = replace(bl, flats=used[0], ports=_ports(bl.tech, used[0]))
+                home[i], flat[i] = by_cov[0], used[0]
+                continue
+            u = used[j]
+            used[j] = u + 1
+            home[i], flat[i] = by_cov[j], 1 + (starts[j] + u * steps[j]) % flats[j]

@@ -14,12 +14,15 @@ from .accounts import CHUNK, ChunkResult, simulate_chunk
 from .flavors import FLAVOR_SPECS, FLAVORS, KINDS, Flavor, Tables, header
 from .world import World, default_end
 
+# The world of the operator being written: a forked worker inherits it, a spawned one builds it.
 _STATE: dict[str, object] = {}
 
 
 def _init_worker(subscribers: int, months: int, seed: int, end: date, flavor: str) -> None:
-    world = World(subscribers, months, seed, end)
-    _STATE["world"], _STATE["tables"] = world, Tables(world, FLAVOR_SPECS[flavor])
+    args = (subscribers, months, seed, end, flavor)
+    if _STATE.get("args") != args:
+        world = World(subscribers, months, seed, end)
+        _STATE.update(args=args, world=world, tables=Tables(world, FLAVOR_SPECS[flavor]))
 
 
 def _run_chunk(chunk: int) -> ChunkResult:
@@ -76,6 +79,7 @@ def generate_operator(
         args = (subscribers, months, seed, end, flavor)
         if workers > 1 and len(chunks) > 1:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            _STATE.update(args=args, world=world, tables=tables)
             with multiprocessing.get_context(method).Pool(
                 min(workers, len(chunks)), _init_worker, args
             ) as pool:
@@ -85,6 +89,7 @@ def generate_operator(
             results = (simulate_chunk(world, tables, chunk) for chunk in chunks)
             _drain(results, files, counts, spec, len(chunks), progress)
     finally:
+        _STATE.clear()
         for f in files.values():
             f.close()
     return counts

@@ -37,8 +37,14 @@ def _cell(cells: list, index: int | None):
 class Loader:
     """Reads tables in kind order and stages them; collects every bad row in `errors`."""
 
-    def __init__(self, *, parsers: Parsers, errors: ErrorList,
-                 progress: Callable[[str], None], fmt: Format | None = None):
+    def __init__(
+        self,
+        *,
+        parsers: Parsers,
+        errors: ErrorList,
+        progress: Callable[[str], None],
+        fmt: Format | None = None,
+    ):
         self.p = parsers
         self.fmt = fmt
         self.errors = errors
@@ -60,8 +66,10 @@ class Loader:
         return len(self.sources) - 1
 
     def _index(self, table: Table) -> dict[str, int | None]:
-        return {name: (table.header.index(name) if name in table.header else None)
-                for name in COLUMNS[table.kind]}
+        return {
+            name: (table.header.index(name) if name in table.header else None)
+            for name in COLUMNS[table.kind]
+        }
 
     def _required(self, table: Table, line: int, column: str, value) -> bool:
         if value in ("", None):
@@ -71,8 +79,13 @@ class Loader:
 
     def _too_long(self, table: Table, line: int, column: str, value: str, limit: int) -> bool:
         if isinstance(value, str) and len(value) > limit:
-            self.errors.add(table.label, line, column, value,
-                            _("longer than %(limit)s characters") % {"limit": limit})
+            self.errors.add(
+                table.label,
+                line,
+                column,
+                value,
+                _("longer than %(limit)s characters") % {"limit": limit},
+            )
             return True
         return False
 
@@ -99,8 +112,7 @@ class Loader:
                     self.errors.add(table.label, line, "time_zone", tz, _("unknown time zone"))
                     ok = False
                 if currency and currency not in CURRENCIES:
-                    self.errors.add(table.label, line, "currency", currency,
-                                    _("unknown currency"))
+                    self.errors.add(table.label, line, "currency", currency, _("unknown currency"))
                     ok = False
                 if ok:
                     out.write((src, line, name, tz, currency))
@@ -114,22 +126,40 @@ class Loader:
         src = self._source(table)
         p = self.p
         n = 0
-        cols = ["src", "line", "branch", "city", "street", "house", "flats", "technology",
-                "ports", "coverage_since"]
+        cols = [
+            "src",
+            "line",
+            "branch",
+            "city",
+            "street",
+            "house",
+            "flats",
+            "technology",
+            "ports",
+            "coverage_since",
+        ]
         with BulkWriter("stg_building", cols) as out:
             for line, cells in table.rows:
                 n += 1
                 row = [src, line]
                 ok = True
-                for column, limit in (("branch", 120), ("city", 120), ("street", 160),
-                                      ("house", 20)):
+                for column, limit in (
+                    ("branch", 120),
+                    ("city", 120),
+                    ("street", 160),
+                    ("house", 20),
+                ):
                     value = _cell(cells, ix[column])
                     value = str(value) if value not in (None, "") else ""
                     ok = self._required(table, line, column, value) and ok
                     ok = not self._too_long(table, line, column, value, limit) and ok
                     row.append(value)
-                for column, parse in (("flats", p.whole), ("technology", p.technology),
-                                      ("ports", p.whole), ("coverage_since", p.date)):
+                for column, parse in (
+                    ("flats", p.whole),
+                    ("technology", p.technology),
+                    ("ports", p.whole),
+                    ("coverage_since", p.date),
+                ):
                     raw = _cell(cells, ix[column])
                     if raw in ("", None):
                         row.append("" if column == "technology" else None)
@@ -177,8 +207,11 @@ class Loader:
 
     def _extra_value(self, kind: str, value):
         if kind == "date" and value not in ("", None):
-            return self.p.date(value).isoformat() if not isinstance(value, str) or \
-                "-" not in value else value.strip()
+            return (
+                self.p.date(value).isoformat()
+                if not isinstance(value, str) or "-" not in value
+                else value.strip()
+            )
         return typed_value(kind, "" if value is None else str(value))
 
     def load_subscribers(self, table: Table, rows: list | None = None) -> None:
@@ -194,12 +227,32 @@ class Loader:
             merge.save_extra_attributes(extra_types)
         seen: dict[str, int] = {}
         n = 0
-        cols = ["src", "line", "account", "kind", "full_name", "phone", "phone2", "email",
-                "branch", "city", "street", "house", "flat", "technology", "tariff",
-                "monthly_fee", "status", "connected_on", "terminated_on", "balance", "extra"]
+        cols = [
+            "src",
+            "line",
+            "account",
+            "kind",
+            "full_name",
+            "phone",
+            "phone2",
+            "email",
+            "branch",
+            "city",
+            "street",
+            "house",
+            "flat",
+            "technology",
+            "tariff",
+            "monthly_fee",
+            "status",
+            "connected_on",
+            "terminated_on",
+            "balance",
+            "extra",
+        ]
         label = table.label
         with BulkWriter("stg_subscriber", cols) as out:
-            for line, cells in (rows if rows is not None else table.rows):
+            for line, cells in rows if rows is not None else table.rows:
                 n += 1
                 if n % PROGRESS_EVERY == 0:
                     self.progress(_("%(file)s: %(rows)s rows read") % {"file": label, "rows": n})
@@ -210,15 +263,25 @@ class Loader:
                 if self._too_long(table, line, "account", account, 32):
                     continue
                 if account in seen:
-                    self.errors.add(label, line, "account", account,
-                                    _("duplicate account (first on line %(line)s)")
-                                    % {"line": seen[account]})
+                    self.errors.add(
+                        label,
+                        line,
+                        "account",
+                        account,
+                        _("duplicate account (first on line %(line)s)") % {"line": seen[account]},
+                    )
                     continue
                 seen[account] = line
                 text = {}
-                for column, limit in (("full_name", 200), ("branch", 120), ("city", 120),
-                                      ("street", 160), ("house", 20), ("flat", 20),
-                                      ("tariff", 120)):
+                for column, limit in (
+                    ("full_name", 200),
+                    ("branch", 120),
+                    ("city", 120),
+                    ("street", 160),
+                    ("house", 20),
+                    ("flat", 20),
+                    ("tariff", 120),
+                ):
                     value = _cell(cells, ix[column])
                     value = "" if value in (None, "") else str(value)
                     if column in ("full_name", "branch", "city", "street", "house", "tariff"):
@@ -227,10 +290,14 @@ class Loader:
                     text[column] = value
                 parsed = {}
                 for column, parse, required in (
-                    ("kind", p.kind, False), ("technology", p.technology, False),
-                    ("status", p.status, True), ("connected_on", p.date, True),
-                    ("terminated_on", p.date, False), ("balance", p.money, True),
-                    ("monthly_fee", p.money, False), ("email", p.email, False),
+                    ("kind", p.kind, False),
+                    ("technology", p.technology, False),
+                    ("status", p.status, True),
+                    ("connected_on", p.date, True),
+                    ("terminated_on", p.date, False),
+                    ("balance", p.money, True),
+                    ("monthly_fee", p.money, False),
+                    ("email", p.email, False),
                     ("phone", p.phones, False),
                 ):
                     raw = _cell(cells, ix[column])
@@ -248,8 +315,9 @@ class Loader:
                 if ok:
                     ok = self._check_subscriber_dates(table, line, parsed)
                 if parsed.get("monthly_fee") is not None and parsed["monthly_fee"] < 0:
-                    self.errors.add(label, line, "monthly_fee", parsed["monthly_fee"],
-                                    _("must not be negative"))
+                    self.errors.add(
+                        label, line, "monthly_fee", parsed["monthly_fee"], _("must not be negative")
+                    )
                     ok = False
                 if parsed.get("email") and len(parsed["email"]) > 254:
                     ok = not self._too_long(table, line, "email", parsed["email"], 254) and ok
@@ -263,36 +331,67 @@ class Loader:
                     self.bad_accounts.add(account)
                     continue
                 phones = parsed["phone"] or []
-                out.write((
-                    src, line, account, parsed["kind"] or "person", text["full_name"],
-                    phones[0] if phones else "", phones[1] if len(phones) > 1 else "",
-                    parsed["email"] or "", text["branch"], text["city"], text["street"],
-                    text["house"], text["flat"], parsed["technology"] or "", text["tariff"],
-                    parsed["monthly_fee"], parsed["status"], parsed["connected_on"],
-                    parsed["terminated_on"], parsed["balance"],
-                    json.dumps(values, ensure_ascii=False, sort_keys=True),
-                ))
+                out.write(
+                    (
+                        src,
+                        line,
+                        account,
+                        parsed["kind"] or "person",
+                        text["full_name"],
+                        phones[0] if phones else "",
+                        phones[1] if len(phones) > 1 else "",
+                        parsed["email"] or "",
+                        text["branch"],
+                        text["city"],
+                        text["street"],
+                        text["house"],
+                        text["flat"],
+                        parsed["technology"] or "",
+                        text["tariff"],
+                        parsed["monthly_fee"],
+                        parsed["status"],
+                        parsed["connected_on"],
+                        parsed["terminated_on"],
+                        parsed["balance"],
+                        json.dumps(values, ensure_ascii=False, sort_keys=True),
+                    )
+                )
         self._count("subscribers", n)
 
     def _check_subscriber_dates(self, table: Table, line: int, parsed: dict) -> bool:
         connected, terminated = parsed["connected_on"], parsed["terminated_on"]
         if parsed["status"] == "terminated" and terminated is None:
-            self.errors.add(table.label, line, "terminated_on", "",
-                            _("a terminated subscriber needs the termination date"))
+            self.errors.add(
+                table.label,
+                line,
+                "terminated_on",
+                "",
+                _("a terminated subscriber needs the termination date"),
+            )
             return False
         if parsed["status"] != "terminated" and terminated is not None:
-            self.errors.add(table.label, line, "terminated_on", terminated.isoformat(),
-                            _("a termination date is given but the status is not terminated"))
+            self.errors.add(
+                table.label,
+                line,
+                "terminated_on",
+                terminated.isoformat(),
+                _("a termination date is given but the status is not terminated"),
+            )
             return False
         if terminated is not None and terminated < connected:
-            self.errors.add(table.label, line, "terminated_on", terminated.isoformat(),
-                            _("terminated before connected (%(date)s)")
-                            % {"date": connected.isoformat()})
+            self.errors.add(
+                table.label,
+                line,
+                "terminated_on",
+                terminated.isoformat(),
+                _("terminated before connected (%(date)s)") % {"date": connected.isoformat()},
+            )
             return False
         return True
 
-    def finish_subscribers(self, batch_id: int | None, *, today: date,
-                           data_month: date | None) -> None:
+    def finish_subscribers(
+        self, batch_id: int | None, *, today: date, data_month: date | None
+    ) -> None:
         """Merge the staged dimension rows and subscribers; then learn the account ids."""
         self.progress(_("Saving subscribers"))
         merge.merge_addresses(self.errors, self.sources)
@@ -323,35 +422,50 @@ class Loader:
     def _unknown_account(self, table: Table, line: int, account: str) -> None:
         if account in self.bad_accounts:
             return  # its subscriber row is already reported
-        self.errors.add(table.label, line, "account", account,
-                        _("unknown account: not in the subscribers file nor in the database"))
+        self.errors.add(
+            table.label,
+            line,
+            "account",
+            account,
+            _("unknown account: not in the subscribers file nor in the database"),
+        )
 
-    def _raw(self, table: Table, kind: str) -> Table | None:
+    def _raw(self, table: Table) -> Table | None:
         """Try the COPY path; None when it did the work, else the table to read row by row
         (opened again: the COPY attempt consumed it)."""
         if self.fmt is None or not rawcopy.available(table, self.fmt):
             return table
         src = self._source(table)
-        raw = rawcopy.RawLoader(parsers=self.p, fmt=self.fmt, errors=self.errors,
-                                sources=self.sources, bad_accounts=self.bad_accounts)
-        if getattr(raw, f"load_{kind}")(table, src):
-            self.ledger_months |= rawcopy.ledger_months(kind)
-            self._count(kind, fetchall(f"SELECT COUNT(*) FROM raw_{kind[:-1]}")[0][0])
+        raw = rawcopy.RawLoader(
+            parsers=self.p,
+            fmt=self.fmt,
+            errors=self.errors,
+            sources=self.sources,
+            bad_accounts=self.bad_accounts,
+        )
+        if raw.load_charges(table, src):
+            self.ledger_months |= rawcopy.ledger_months()
+            self._count("charges", fetchall("SELECT COUNT(*) FROM raw_charge")[0][0])
             return None
         self.sources.pop()
         return next(t for t in open_tables(table.path, self.fmt) if t.kind == table.kind)
 
     # -- charges ----------------------------------------------------------------------------
     def load_charges(self, table: Table) -> None:
-        table = self._raw(table, "charges")
+        table = self._raw(table)
         if table is None:
             return
         ix = self._index(table)
         src = self._source(table)
         accounts = self._accounts()
         period_of, money = self.p.period, self.p.money
-        i_acc, i_per, i_srv, i_tar, i_amt = (ix["account"], ix["period"], ix["service"],
-                                             ix["tariff"], ix["amount"])
+        i_acc, i_per, i_srv, i_tar, i_amt = (
+            ix["account"],
+            ix["period"],
+            ix["service"],
+            ix["tariff"],
+            ix["amount"],
+        )
         width = 1 + max(i for i in (i_acc, i_per, i_srv, i_tar, i_amt) if i is not None)
         label = table.label
         months = self.ledger_months
@@ -364,8 +478,12 @@ class Loader:
                     self.progress(_("%(file)s: %(rows)s rows read") % {"file": label, "rows": n})
                 if len(cells) < width:
                     cells = list(cells) + [""] * (width - len(cells))
-                account, period, service, amount = (cells[i_acc], cells[i_per], cells[i_srv],
-                                                    cells[i_amt])
+                account, period, service, amount = (
+                    cells[i_acc],
+                    cells[i_per],
+                    cells[i_srv],
+                    cells[i_amt],
+                )
                 tariff = cells[i_tar] if i_tar is not None else ""
                 if isinstance(account, str):
                     account = account.strip()
@@ -408,9 +526,6 @@ class Loader:
 
     # -- payments ---------------------------------------------------------------------------
     def load_payments(self, table: Table) -> None:
-        table = self._raw(table, "payments")
-        if table is None:
-            return
         ix = self._index(table)
         src = self._source(table)
         accounts = self._accounts()
@@ -455,8 +570,7 @@ class Loader:
                 try:
                     value = money(cells[i_amt])
                     if value == 0:
-                        self.errors.add(label, line, "amount", cells[i_amt],
-                                        _("a payment of zero"))
+                        self.errors.add(label, line, "amount", cells[i_amt], _("a payment of zero"))
                         ok = False
                 except FieldError as exc:
                     self.errors.add(label, line, "amount", cells[i_amt], exc.message)
@@ -484,8 +598,17 @@ class Loader:
                     local = at.astimezone(tz)
                 month = date(local.year, local.month, 1)
                 months.add(month)
-                out.write((src, line, code >> 10, utc if postgres else _sqlite_dt(utc), month,
-                           value, method))
+                out.write(
+                    (
+                        src,
+                        line,
+                        code >> 10,
+                        utc if postgres else _sqlite_dt(utc),
+                        month,
+                        value,
+                        method,
+                    )
+                )
         self._count("payments", n)
 
 
@@ -495,7 +618,11 @@ def _sqlite_dt(value: datetime) -> str:
 
 def value_types_of_type(kind: str) -> frozenset[str]:
     """Types compatible with values already stored as `kind` (a widening is allowed)."""
-    widen = {"int": {"int", "decimal", "text"}, "decimal": {"decimal", "text"},
-             "date": {"date", "text"}, "bool": {"bool", "text"}, "text": {"text"}}
+    widen = {
+        "int": {"int", "decimal", "text"},
+        "decimal": {"decimal", "text"},
+        "date": {"date", "text"},
+        "bool": {"bool", "text"},
+        "text": {"text"},
+    }
     return frozenset(widen.get(kind, {"text"}))
-

@@ -53,11 +53,15 @@ def _t(kind: str) -> str:
 
 
 def create_staging() -> None:
-    create_temp_table("stg_branch", "src integer, line integer, name text, time_zone text, "
-                                    "currency text")
-    create_temp_table("stg_building", "src integer, line integer, branch text, city text, "
-                                      "street text, house text, flats integer, technology text, "
-                                      "ports integer, coverage_since date")
+    create_temp_table(
+        "stg_branch", "src integer, line integer, name text, time_zone text, currency text"
+    )
+    create_temp_table(
+        "stg_building",
+        "src integer, line integer, branch text, city text, "
+        "street text, house text, flats integer, technology text, "
+        "ports integer, coverage_since date",
+    )
     create_temp_table(
         "stg_subscriber",
         "src integer, line integer, account text, kind text, full_name text, phone text, "
@@ -65,17 +69,22 @@ def create_staging() -> None:
         "technology text, tariff text, monthly_fee numeric(14,2), status text, "
         "connected_on date, terminated_on date, balance numeric(14,2), extra text",
     )
-    create_temp_table("stg_charge", "src integer, line integer, subscriber_id bigint, "
-                                    "period date, service text, tariff text, "
-                                    "amount numeric(14,2)")
-    create_temp_table("stg_payment", f"src integer, line integer, subscriber_id bigint, "
-                                     f"paid_at {_t('ts')}, month date, amount numeric(14,2), "
-                                     f"method text")
+    create_temp_table(
+        "stg_charge",
+        "src integer, line integer, subscriber_id bigint, "
+        "period date, service text, tariff text, "
+        "amount numeric(14,2), flags integer",
+    )
+    create_temp_table(
+        "stg_payment",
+        f"src integer, line integer, subscriber_id bigint, "
+        f"paid_at {_t('ts')}, month date, amount numeric(14,2), "
+        f"method text, flags integer",
+    )
     create_temp_table("stg_touched", "subscriber_id bigint, from_month date")
 
 
-def _duplicates(errors: ErrorList, sources: list[str], sql: str, column: str,
-                message: str) -> None:
+def _duplicates(errors: ErrorList, sources: list[str], sql: str, column: str, message: str) -> None:
     for src, line, value, first in fetchall(sql):
         errors.add(sources[src], line, column, value, message % {"line": first})
 
@@ -83,12 +92,14 @@ def _duplicates(errors: ErrorList, sources: list[str], sql: str, column: str,
 # -- branches and addresses ---------------------------------------------------------------------
 def merge_branches(errors: ErrorList, sources: list[str]) -> None:
     _duplicates(
-        errors, sources,
+        errors,
+        sources,
         """SELECT src, line, name, first FROM (
                SELECT src, line, name, ROW_NUMBER() OVER (PARTITION BY name ORDER BY src, line)
                       AS n, MIN(line) OVER (PARTITION BY name) AS first FROM stg_branch) d
            WHERE n > 1""",
-        "name", _("duplicate branch (first on line %(line)s)"),
+        "name",
+        _("duplicate branch (first on line %(line)s)"),
     )
     # Stored payments were placed in months by the branch's zone; another zone now would
     # place the same local times elsewhere and make every one of them new.
@@ -98,9 +109,17 @@ def merge_branches(errors: ErrorList, sources: list[str]) -> None:
             WHERE s.time_zone IS NOT NULL AND s.time_zone <> b.time_zone
               AND EXISTS (SELECT 1 FROM {SUBSCRIBER} sub JOIN {PAYMENT} p
                           ON p.subscriber_id = sub.id WHERE sub.branch_id = b.id)"""):
-        errors.add(sources[src], line, "time_zone", zone,
-                   _("the branch's payments were imported in the time zone %(zone)s; "
-                     "it cannot be changed by an import") % {"zone": old})
+        errors.add(
+            sources[src],
+            line,
+            "time_zone",
+            zone,
+            _(
+                "the branch's payments were imported in the time zone %(zone)s; "
+                "it cannot be changed by an import"
+            )
+            % {"zone": old},
+        )
     execute(f"""INSERT INTO {BRANCH} (name, time_zone, currency)
                 SELECT name, COALESCE(MAX(time_zone), 'Europe/Moscow'),
                        COALESCE(MAX(currency), 'RUB')
@@ -117,12 +136,14 @@ def merge_addresses(errors: ErrorList, sources: list[str]) -> None:
     """Branches, cities, streets and buildings named by the staged buildings and subscribers;
     fills stg_address with each address's building id."""
     _duplicates(
-        errors, sources,
+        errors,
+        sources,
         """SELECT src, line, house, first FROM (
                SELECT src, line, house, ROW_NUMBER() OVER w AS n, MIN(line) OVER w AS first
                FROM stg_building WINDOW w AS (PARTITION BY branch, city, street, house)) d
            WHERE n > 1""",
-        "house", _("duplicate building (first on line %(line)s)"),
+        "house",
+        _("duplicate building (first on line %(line)s)"),
     )
     execute(f"""INSERT INTO {BRANCH} (name, time_zone, currency)
                 SELECT DISTINCT branch, 'Europe/Moscow', 'RUB' FROM (
@@ -200,9 +221,23 @@ def save_extra_attributes(types: dict[str, str]) -> None:
 
 
 # -- subscribers --------------------------------------------------------------------------------
-SUB_COLUMNS = ("kind", "full_name", "phone", "phone2", "email", "branch_id", "building_id",
-               "flat", "technology", "tariff_id", "status", "connected_on", "terminated_on",
-               "reported_balance", "extra")
+SUB_COLUMNS = (
+    "kind",
+    "full_name",
+    "phone",
+    "phone2",
+    "email",
+    "branch_id",
+    "building_id",
+    "flat",
+    "technology",
+    "tariff_id",
+    "status",
+    "connected_on",
+    "terminated_on",
+    "reported_balance",
+    "extra",
+)
 
 
 def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | None) -> dict:
@@ -217,11 +252,15 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
         "old_terminated_on date, old_branch_id bigint, old_technology text, changed integer",
     )
     cmp = " OR ".join(
-        f"st.{c} IS DISTINCT FROM s.{c}" for c in SUB_COLUMNS
+        f"st.{c} IS DISTINCT FROM s.{c}"
+        for c in SUB_COLUMNS
         if c not in ("extra", "reported_balance", "branch_id", "building_id", "tariff_id")
     )
-    extra_cmp = (f"{json_cast('st.extra')} IS DISTINCT FROM s.extra" if is_postgres()
-                 else "st.extra IS DISTINCT FROM s.extra")
+    extra_cmp = (
+        f"{json_cast('st.extra')} IS DISTINCT FROM s.extra"
+        if is_postgres()
+        else "st.extra IS DISTINCT FROM s.extra"
+    )
     execute(f"""
         INSERT INTO stg_sub
         SELECT st.account, st.kind, st.full_name, st.phone, st.phone2, st.email, b.id,
@@ -229,7 +268,7 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
                st.terminated_on, st.balance, st.extra, s.id, s.status, s.tariff_id,
                s.connected_on, s.terminated_on, s.branch_id, s.technology,
                CASE WHEN s.id IS NULL THEN NULL
-                    WHEN {cmp.replace('st.', 'X.').replace('X.', 'st.')}
+                    WHEN {cmp.replace("st.", "X.").replace("X.", "st.")}
                       OR b.id IS DISTINCT FROM s.branch_id
                       OR a.building_id IS DISTINCT FROM s.building_id
                       OR t.id IS DISTINCT FROM s.tariff_id
@@ -244,7 +283,8 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
     analyze("stg_sub")
     stats = {}
     # Status events for subscribers already known.
-    stats["events"] = execute(f"""
+    stats["events"] = execute(
+        f"""
         INSERT INTO {EVENT} (subscriber_id, kind, happened_on, reason, old_tariff_id,
                              new_tariff_id, batch_id)
         SELECT id, CASE WHEN status = 'terminated' THEN 'terminated'
@@ -253,53 +293,74 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
                         ELSE 'resumed' END,
                CASE WHEN status = 'terminated' THEN terminated_on ELSE %s END,
                '', NULL, NULL, %s
-        FROM stg_sub WHERE changed = 1 AND status <> old_status""", [today, batch_id])
-    stats["events"] += execute(f"""
+        FROM stg_sub WHERE changed = 1 AND status <> old_status""",
+        [today, batch_id],
+    )
+    stats["events"] += execute(
+        f"""
         INSERT INTO {EVENT} (subscriber_id, kind, happened_on, reason, old_tariff_id,
                              new_tariff_id, batch_id)
         SELECT id, 'tariff_changed', %s, '', old_tariff_id, tariff_id, %s
-        FROM stg_sub WHERE changed = 1 AND tariff_id <> old_tariff_id""", [today, batch_id])
+        FROM stg_sub WHERE changed = 1 AND tariff_id <> old_tariff_id""",
+        [today, batch_id],
+    )
     # Months whose facts change: everything when the branch, technology or current tariff
     # changes (facts carry them); from the earlier connection/termination month when those
     # dates move; the data month when only the status changes.
     far = date(9999, 12, 1)
-    execute(f"""
+    execute(
+        f"""
         INSERT INTO stg_touched (subscriber_id, from_month)
         SELECT id, CASE
             WHEN branch_id <> old_branch_id OR technology <> old_technology
                  OR tariff_id <> old_tariff_id THEN %s
-            ELSE {month_of(f'''(CASE WHEN connected_on <> old_connected_on
+            ELSE {
+            month_of('''(CASE WHEN connected_on <> old_connected_on
                                     THEN (CASE WHEN connected_on < old_connected_on
                                                THEN connected_on ELSE old_connected_on END)
-                                    ELSE %s END)''')} END
-        FROM stg_sub WHERE changed = 1""", [ALL_MONTHS, far])
+                                    ELSE %s END)''')
+        } END
+        FROM stg_sub WHERE changed = 1""",
+        [ALL_MONTHS, far],
+    )
     execute(f"""
         INSERT INTO stg_touched (subscriber_id, from_month)
-        SELECT id, {month_of('''(CASE WHEN terminated_on IS NULL THEN old_terminated_on
+        SELECT id, {
+        month_of('''(CASE WHEN terminated_on IS NULL THEN old_terminated_on
                                      WHEN old_terminated_on IS NULL THEN terminated_on
                                      WHEN terminated_on < old_terminated_on THEN terminated_on
-                                     ELSE old_terminated_on END)''')}
+                                     ELSE old_terminated_on END)''')
+    }
         FROM stg_sub WHERE changed = 1
           AND terminated_on IS DISTINCT FROM old_terminated_on""")
     if data_month is not None:
-        execute("""INSERT INTO stg_touched (subscriber_id, from_month)
+        execute(
+            """INSERT INTO stg_touched (subscriber_id, from_month)
                    SELECT id, %s FROM stg_sub WHERE changed = 1 AND status <> old_status""",
-                [data_month])
+            [data_month],
+        )
     columns = ", ".join(SUB_COLUMNS)
     sets = ", ".join(
         f"{c} = {json_cast('u.extra') if c == 'extra' else 'u.' + c}" for c in SUB_COLUMNS
     )
-    stats["subscribers_updated"] = execute(f"""
+    stats["subscribers_updated"] = execute(
+        f"""
         UPDATE {SUBSCRIBER} SET {sets}, updated_at = %s
-        FROM stg_sub u WHERE u.id = {SUBSCRIBER}.id AND u.changed = 1""", [_now()])
+        FROM stg_sub u WHERE u.id = {SUBSCRIBER}.id AND u.changed = 1""",
+        [_now()],
+    )
     select = ", ".join(json_cast(c) if c == "extra" else c for c in SUB_COLUMNS)
-    stats["subscribers_created"] = execute(f"""
+    stats["subscribers_created"] = execute(
+        f"""
         INSERT INTO {SUBSCRIBER} (account, {columns}, balance_discrepancy, updated_at)
-        SELECT account, {select}, 0, %s FROM stg_sub WHERE id IS NULL""", [_now()])
+        SELECT account, {select}, 0, %s FROM stg_sub WHERE id IS NULL""",
+        [_now()],
+    )
     if stats["subscribers_created"]:
         execute(f"""UPDATE stg_sub SET id = s.id FROM {SUBSCRIBER} s
                     WHERE stg_sub.id IS NULL AND s.account = stg_sub.account""")
-        execute(f"""
+        execute(
+            f"""
             INSERT INTO {EVENT} (subscriber_id, kind, happened_on, reason, batch_id)
             SELECT id, 'connected', connected_on, '', %s FROM stg_sub WHERE old_status IS NULL
             UNION ALL
@@ -308,9 +369,13 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
             UNION ALL
             SELECT id, 'suspended', %s, '', %s FROM stg_sub
             WHERE old_status IS NULL AND status = 'suspended'""",
-                [batch_id, batch_id, today, batch_id])
-        execute("""INSERT INTO stg_touched (subscriber_id, from_month)
-                   SELECT id, %s FROM stg_sub WHERE old_status IS NULL""", [ALL_MONTHS])
+            [batch_id, batch_id, today, batch_id],
+        )
+        execute(
+            """INSERT INTO stg_touched (subscriber_id, from_month)
+                   SELECT id, %s FROM stg_sub WHERE old_status IS NULL""",
+            [ALL_MONTHS],
+        )
     return stats
 
 
@@ -323,15 +388,17 @@ def _now():
 # -- ledger -------------------------------------------------------------------------------------
 def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
     _duplicates(
-        errors, sources,
+        errors,
+        sources,
         """SELECT c.src, c.line, c.period, d.first FROM stg_charge c
-           JOIN (SELECT subscriber_id, period, service, MIN(CAST(src AS bigint) * 1000000000 + line) AS key,
-                        MIN(line) AS first
+           JOIN (SELECT subscriber_id, period, service,
+                        MIN(CAST(src AS bigint) * 1000000000 + line) AS key, MIN(line) AS first
                  FROM stg_charge GROUP BY subscriber_id, period, service
                  HAVING COUNT(*) > 1) d
              ON d.subscriber_id = c.subscriber_id AND d.period = c.period
             AND d.service = c.service AND CAST(c.src AS bigint) * 1000000000 + c.line <> d.key""",
-        "period", _("the same account, period and service twice (first on line %(line)s)"),
+        "period",
+        _("the same account, period and service twice (first on line %(line)s)"),
     )
     if errors:
         return {}
@@ -341,8 +408,11 @@ def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
     execute(f"""INSERT INTO {TARIFF} (name, monthly_fee, technology)
                 SELECT DISTINCT tariff, 0, '' FROM stg_charge WHERE tariff IS NOT NULL
                 ON CONFLICT (name) DO NOTHING""")
-    create_temp_table("stg_chg", "subscriber_id bigint, period date, service_id bigint, "
-                                 "tariff_id bigint, amount numeric(14,2)")
+    create_temp_table(
+        "stg_chg",
+        "subscriber_id bigint, period date, service_id bigint, "
+        "tariff_id bigint, amount numeric(14,2)",
+    )
     execute(f"""INSERT INTO stg_chg
                 SELECT c.subscriber_id, c.period, s.id, t.id, c.amount FROM stg_charge c
                 JOIN {SERVICE} s ON s.name = c.service
@@ -354,7 +424,8 @@ def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
         SELECT st.subscriber_id, MIN(st.period) FROM stg_chg st
         LEFT JOIN {CHARGE} c ON c.subscriber_id = st.subscriber_id AND c.period = st.period
                             AND c.service_id = st.service_id
-        WHERE c.subscriber_id IS NULL OR c.amount <> st.amount OR c.tariff_id IS DISTINCT FROM st.tariff_id
+        WHERE c.subscriber_id IS NULL OR c.amount <> st.amount
+           OR c.tariff_id IS DISTINCT FROM st.tariff_id
         GROUP BY st.subscriber_id""")
     new_rows = fetchall("SELECT COUNT(*) FROM stg_chg")[0][0]
     updated = execute(f"""
@@ -365,7 +436,9 @@ def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
           AND ({CHARGE}.amount <> st.amount OR {CHARGE}.tariff_id IS DISTINCT FROM st.tariff_id)
     """)
     with IndexesDropped(CHARGE, bulk_worthwhile(new_rows, CHARGE)) as bulk:
-        conflict = "" if bulk.enabled else "ON CONFLICT (subscriber_id, period, service_id) DO NOTHING"
+        conflict = (
+            "" if bulk.enabled else "ON CONFLICT (subscriber_id, period, service_id) DO NOTHING"
+        )
         created = execute(f"""
             INSERT INTO {CHARGE} (subscriber_id, period, service_id, tariff_id, amount)
             SELECT st.subscriber_id, st.period, st.service_id, st.tariff_id, st.amount
@@ -380,8 +453,11 @@ def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
 def merge_payments() -> dict:
     """Identical payments of one account (same moment, amount, method) are told apart by
     their order in the file, so that a re-import matches each to itself."""
-    create_temp_table("stg_pay", f"subscriber_id bigint, paid_at {_t('ts')}, month date, "
-                                 f"amount numeric(14,2), method text, seq integer")
+    create_temp_table(
+        "stg_pay",
+        f"subscriber_id bigint, paid_at {_t('ts')}, month date, "
+        f"amount numeric(14,2), method text, seq integer",
+    )
     execute("""
         INSERT INTO stg_pay
         SELECT subscriber_id, paid_at, month, amount, method,
@@ -399,8 +475,11 @@ def merge_payments() -> dict:
         GROUP BY st.subscriber_id""")
     new_rows = fetchall("SELECT COUNT(*) FROM stg_pay")[0][0]
     with IndexesDropped(PAYMENT, bulk_worthwhile(new_rows, PAYMENT)) as bulk:
-        conflict = ("" if bulk.enabled else
-                    "ON CONFLICT (subscriber_id, paid_at, amount, method, seq) DO NOTHING")
+        conflict = (
+            ""
+            if bulk.enabled
+            else "ON CONFLICT (subscriber_id, paid_at, amount, method, seq) DO NOTHING"
+        )
         created = execute(f"""
             INSERT INTO {PAYMENT} (subscriber_id, paid_at, month, amount, method, seq)
             SELECT st.subscriber_id, st.paid_at, st.month, st.amount, st.method, st.seq
@@ -432,11 +511,13 @@ def update_discrepancies() -> int:
                    WHERE subscriber_id IN (SELECT subscriber_id FROM stg_touched
                                            UNION SELECT id FROM stg_sub)
                    GROUP BY subscriber_id) c ON c.subscriber_id = s.id""")
-    execute("""INSERT INTO stg_touched (subscriber_id, from_month)
+    execute(
+        f"""INSERT INTO stg_touched (subscriber_id, from_month)
                SELECT d.subscriber_id, %s FROM stg_disc d
-               JOIN {sub} s ON s.id = d.subscriber_id
-               WHERE d.discrepancy <> s.balance_discrepancy""".format(sub=SUBSCRIBER),
-            [ALL_MONTHS])
+               JOIN {SUBSCRIBER} s ON s.id = d.subscriber_id
+               WHERE d.discrepancy <> s.balance_discrepancy""",
+        [ALL_MONTHS],
+    )
     return execute(f"""UPDATE {SUBSCRIBER} SET balance_discrepancy = d.discrepancy
                        FROM stg_disc d WHERE d.subscriber_id = {SUBSCRIBER}.id
                          AND d.discrepancy <> {SUBSCRIBER}.balance_discrepancy""")

@@ -29,9 +29,17 @@ class Parsers:
     """Parsers configured by a mapping (formats, decimal comma), with caches for repeated
     values (periods, fees and dates repeat millions of times in a big export)."""
 
-    def __init__(self, *, date_format="%Y-%m-%d", datetime_format="%Y-%m-%d %H:%M:%S",
-                 period_format="%Y-%m", decimal_comma=False, status_values=None,
-                 method_values=None, region="RU"):
+    def __init__(
+        self,
+        *,
+        date_format="%Y-%m-%d",
+        datetime_format="%Y-%m-%d %H:%M:%S",
+        period_format="%Y-%m",
+        decimal_comma=False,
+        status_values=None,
+        method_values=None,
+        region="RU",
+    ):
         self.date_format = date_format
         self.datetime_format = datetime_format
         self.period_format = period_format
@@ -46,8 +54,10 @@ class Parsers:
         self._iso_datetime = datetime_format.startswith("%Y-%m-%d")
         self._iso_date = date_format == "%Y-%m-%d"
         self._date_pattern = format_regex(date_format)
-        self._datetime_patterns = [format_regex(f) for f in (
-            datetime_format, datetime_format.replace(":%S", ""), date_format)]
+        self._datetime_patterns = [
+            format_regex(f)
+            for f in (datetime_format, datetime_format.replace(":%S", ""), date_format)
+        ]
 
     # -- dates ------------------------------------------------------------------------------
     def date(self, value) -> date:
@@ -71,8 +81,9 @@ class Parsers:
         except ValueError:
             parsed = None
         if parsed is None:
-            raise FieldError(_("not a date (expected %(format)s)")
-                             % {"format": human_format(self.date_format)})
+            raise FieldError(
+                _("not a date (expected %(format)s)") % {"format": human_format(self.date_format)}
+            )
         if len(self._dates) < 100_000:
             self._dates[value] = parsed
         return parsed
@@ -86,8 +97,10 @@ class Parsers:
         try:
             parsed = datetime.strptime(value.strip(), self.period_format).date().replace(day=1)
         except ValueError:
-            raise FieldError(_("not a month (expected %(format)s)")
-                             % {"format": human_format(self.period_format)}) from None
+            raise FieldError(
+                _("not a month (expected %(format)s)")
+                % {"format": human_format(self.period_format)}
+            ) from None
         self._periods[value] = parsed
         return parsed
 
@@ -114,8 +127,10 @@ class Parsers:
                         continue
                     break
         if parsed is None:
-            raise FieldError(_("not a date and time (expected %(format)s)")
-                             % {"format": human_format(self.datetime_format)})
+            raise FieldError(
+                _("not a date and time (expected %(format)s)")
+                % {"format": human_format(self.datetime_format)}
+            )
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(UTC)
         return parsed
@@ -229,16 +244,21 @@ def phone_normalize(text: str, region: str = "RU") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-FORMAT_PARTS = {"%d": r"(?P<day>\d{1,2})", "%m": r"(?P<month>\d{1,2})",
-                "%Y": r"(?P<year>\d{4})", "%H": r"(?P<hour>\d{1,2})",
-                "%M": r"(?P<minute>\d{2})", "%S": r"(?P<second>\d{2})"}
+FORMAT_PARTS = {
+    "%d": r"(?P<day>\d{1,2})",
+    "%m": r"(?P<month>\d{1,2})",
+    "%Y": r"(?P<year>\d{4})",
+    "%H": r"(?P<hour>\d{1,2})",
+    "%M": r"(?P<minute>\d{2})",
+    "%S": r"(?P<second>\d{2})",
+}
 
 
 def format_regex(fmt: str) -> re.Pattern:
     """A regex with named groups for a strptime format made of %d %m %Y %H %M %S."""
     out, i = [], 0
     while i < len(fmt):
-        part = fmt[i:i + 2]
+        part = fmt[i : i + 2]
         if part in FORMAT_PARTS:
             out.append(FORMAT_PARTS[part])
             i += 2
@@ -253,14 +273,26 @@ def format_regex(fmt: str) -> re.Pattern:
 
 def _from_match(match: re.Match) -> datetime:
     g = match.groupdict()
-    return datetime(int(g["year"]), int(g["month"]), int(g["day"]), int(g.get("hour") or 0),
-                    int(g.get("minute") or 0), int(g.get("second") or 0))
+    return datetime(
+        int(g["year"]),
+        int(g["month"]),
+        int(g["day"]),
+        int(g.get("hour") or 0),
+        int(g.get("minute") or 0),
+        int(g.get("second") or 0),
+    )
 
 
 def human_format(fmt: str) -> str:
     """%d.%m.%Y → DD.MM.YYYY, for error messages."""
-    return (fmt.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY")
-            .replace("%H", "HH").replace("%M", "MM").replace("%S", "SS"))
+    return (
+        fmt.replace("%d", "DD")
+        .replace("%m", "MM")
+        .replace("%Y", "YYYY")
+        .replace("%H", "HH")
+        .replace("%M", "MM")
+        .replace("%S", "SS")
+    )
 
 
 BOOL_VALUES = {"true": True, "false": False, "yes": True, "no": False, "да": True, "нет": False}

@@ -15,19 +15,53 @@ KINDS = ("branches", "buildings", "subscribers", "charges", "payments")
 # Canonical columns per kind; required ones first in REQUIRED.
 COLUMNS = {
     "branches": ("name", "time_zone", "currency"),
-    "buildings": ("branch", "city", "street", "house", "flats", "technology", "ports",
-                  "coverage_since"),
-    "subscribers": ("account", "full_name", "phone", "email", "kind", "branch", "city", "street",
-                    "house", "flat", "technology", "tariff", "monthly_fee", "status",
-                    "connected_on", "terminated_on", "balance"),
+    "buildings": (
+        "branch",
+        "city",
+        "street",
+        "house",
+        "flats",
+        "technology",
+        "ports",
+        "coverage_since",
+    ),
+    "subscribers": (
+        "account",
+        "full_name",
+        "phone",
+        "email",
+        "kind",
+        "branch",
+        "city",
+        "street",
+        "house",
+        "flat",
+        "technology",
+        "tariff",
+        "monthly_fee",
+        "status",
+        "connected_on",
+        "terminated_on",
+        "balance",
+    ),
     "charges": ("account", "period", "service", "tariff", "amount"),
     "payments": ("account", "paid_at", "amount", "method"),
 }
 REQUIRED = {
     "branches": ("name",),
     "buildings": ("branch", "city", "street", "house"),
-    "subscribers": ("account", "full_name", "branch", "city", "street", "house", "tariff",
-                    "status", "connected_on", "balance"),
+    "subscribers": (
+        "account",
+        "full_name",
+        "branch",
+        "city",
+        "street",
+        "house",
+        "tariff",
+        "status",
+        "connected_on",
+        "balance",
+    ),
     "charges": ("account", "period", "service", "amount"),
     "payments": ("account", "paid_at", "amount"),
 }
@@ -55,8 +89,12 @@ class Format:
     def from_mapping(cls, mapping) -> "Format":
         if mapping is None:
             return cls()
-        return cls(encoding=mapping.encoding, delimiter=mapping.delimiter,
-                   files=mapping.files or {}, columns=mapping.columns or {})
+        return cls(
+            encoding=mapping.encoding,
+            delimiter=mapping.delimiter,
+            files=mapping.files or {},
+            columns=mapping.columns or {},
+        )
 
     def kind_of(self, name: str) -> str | None:
         lower = name.lower()
@@ -100,8 +138,10 @@ def canonical_header(kind: str, source: list[str], fmt: Format) -> list[str]:
         header.append(renames.get(name, name))
     missing = [c for c in REQUIRED[kind] if c not in header]
     if missing:
-        raise FileError(_("required column missing: %(columns)s") % {"columns": ", ".join(missing)},
-                        column=missing[0])
+        raise FileError(
+            _("required column missing: %(columns)s") % {"columns": ", ".join(missing)},
+            column=missing[0],
+        )
     seen = set()
     for name in header:
         if name and name in seen:
@@ -119,14 +159,19 @@ def open_tables(path: Path, fmt: Format) -> list[Table]:
         raise FileError(_("not a CSV or XLSX file"))
     kind = fmt.kind_of(path.name)
     if kind is None:
-        raise FileError(_("cannot tell what the file holds: name it subscribers…, charges…, "
-                          "payments…, buildings… or branches…, or choose a mapping"))
+        raise FileError(
+            _(
+                "cannot tell what the file holds: name it subscribers…, charges…, "
+                "payments…, buildings… or branches…, or choose a mapping"
+            )
+        )
     return [_csv_table(path, kind, fmt)]
 
 
 def _csv_table(path: Path, kind: str, fmt: Format) -> Table:
-    encoding = "utf-8-sig" if fmt.encoding.lower().replace("_", "-") in ("utf-8", "utf8") \
-        else fmt.encoding
+    encoding = (
+        "utf-8-sig" if fmt.encoding.lower().replace("_", "-") in ("utf-8", "utf8") else fmt.encoding
+    )
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -136,8 +181,9 @@ def _csv_table(path: Path, kind: str, fmt: Format) -> Table:
         first = handle.readline()
     except UnicodeDecodeError:
         handle.close()
-        raise FileError(_("the file is not in the %(encoding)s encoding")
-                        % {"encoding": fmt.encoding}) from None
+        raise FileError(
+            _("the file is not in the %(encoding)s encoding") % {"encoding": fmt.encoding}
+        ) from None
     if not first.strip():
         handle.close()
         raise FileError(_("the file has no header row"))
@@ -146,8 +192,14 @@ def _csv_table(path: Path, kind: str, fmt: Format) -> Table:
         delimiter = "\t"
     source = next(csv.reader([first], delimiter=delimiter))
     header = canonical_header(kind, source, fmt)
-    return Table(path=path, kind=kind, label=path.name, header=header, source_header=source,
-                 rows=_csv_rows(handle, delimiter, fmt.encoding))
+    return Table(
+        path=path,
+        kind=kind,
+        label=path.name,
+        header=header,
+        source_header=source,
+        rows=_csv_rows(handle, delimiter, fmt.encoding),
+    )
 
 
 def _csv_rows(handle: io.TextIOBase, delimiter: str, encoding: str) -> Iterator[tuple[int, list]]:
@@ -162,11 +214,14 @@ def _csv_rows(handle: io.TextIOBase, delimiter: str, encoding: str) -> Iterator[
                 yield done + 1, cells
             done = reader.line_num + 1
     except UnicodeDecodeError:
-        raise FileError(_("the file is not in the %(encoding)s encoding (after line %(line)s)")
-                        % {"encoding": encoding, "line": done}) from None
+        raise FileError(
+            _("the file is not in the %(encoding)s encoding (after line %(line)s)")
+            % {"encoding": encoding, "line": done}
+        ) from None
     except csv.Error as exc:
-        raise FileError(_("broken CSV after line %(line)s: %(error)s")
-                        % {"line": done, "error": exc}) from None
+        raise FileError(
+            _("broken CSV after line %(line)s: %(error)s") % {"line": done, "error": exc}
+        ) from None
     finally:
         handle.close()
 
@@ -181,8 +236,11 @@ def _xlsx_tables(path: Path, fmt: Format) -> list[Table]:
     tables = []
     single = len(book.sheetnames) == 1
     for sheet in book.worksheets:
-        kind = fmt.kind_of(sheet.title) if not single else (
-            fmt.kind_of(sheet.title) or fmt.kind_of(path.name))
+        kind = (
+            fmt.kind_of(sheet.title)
+            if not single
+            else (fmt.kind_of(sheet.title) or fmt.kind_of(path.name))
+        )
         if kind is None:
             continue
         rows = sheet.iter_rows(values_only=True)
@@ -191,11 +249,20 @@ def _xlsx_tables(path: Path, fmt: Format) -> list[Table]:
         except StopIteration:
             raise FileError(_("the sheet %(sheet)s is empty") % {"sheet": sheet.title}) from None
         header = canonical_header(kind, source, fmt)
-        tables.append(Table(path=path, kind=kind, label=f"{path.name}:{sheet.title}",
-                            header=header, source_header=source, rows=_xlsx_rows(rows)))
+        tables.append(
+            Table(
+                path=path,
+                kind=kind,
+                label=f"{path.name}:{sheet.title}",
+                header=header,
+                source_header=source,
+                rows=_xlsx_rows(rows),
+            )
+        )
     if not tables:
-        raise FileError(_("no sheet is named subscribers, charges, payments, buildings or "
-                          "branches"))
+        raise FileError(
+            _("no sheet is named subscribers, charges, payments, buildings or branches")
+        )
     return tables
 
 

@@ -1,5 +1,6 @@
 """The demo operator generator: deterministic, valid per docs/import-format.md, realistic."""
 
+import calendar
 import csv
 import io
 import json
@@ -197,11 +198,65 @@ def test_it_has_the_life_of_a_real_base(data):
     assert {row["tariff"] for row in data["charges"]} - current  # a tariff was retired
 
 
-def test_churn_is_higher_in_the_first_six_months_of_tenure(tmp_path):
-    generate(tmp_path, subscribers=3000, months=24)
+def address(row: dict) -> tuple[str, str, str, str]:
+    return row["branch"], row["city"], row["street"], row["house"]
+
+
+def active_on(data: dict, day: str) -> list[dict]:
+    """Accounts connected on or before the day and not yet terminated before it."""
+    return [
+        row
+        for row in data["subscribers"]
+        if row["connected_on"] <= day and (not row["terminated_on"] or row["terminated_on"] >= day)
+    ]
+
+
+@pytest.fixture(scope="module")
+def grown(tmp_path_factory) -> dict[str, list[dict]]:
+    """An operator of 3000 accounts over 24 months (2023-07 … 2025-06)."""
+    out = tmp_path_factory.mktemp("grown")
+    generate(out, subscribers=3000, months=24)
+    return {kind: read(out / f"{kind}.csv") for kind in ("buildings", "subscribers")}
+
+
+# the last days of the window's first and last months, and of a few months between
+DAYS = ("2023-07-31", "2023-12-31", "2024-03-15", "2024-08-31", "2025-01-31", "2025-06-30")
+
+
+def test_no_building_has_more_accounts_active_at_once_than_flats(grown):
+    flats = {address(row): int(row["flats"]) for row in grown["buildings"]}
+    assert {count for count in flats.values() if count < 40} == {1, 2}  # private houses
+    for day in DAYS:
+        active = Counter(address(row) for row in active_on(grown, day))
+        assert {key: (n, flats[key]) for key, n in active.items() if n > flats[key]} == {}, day
+        assert any(flats[key] <= 2 for key in active), day
+
+
+def test_accounts_active_at_once_live_in_different_flats(grown):
+    for day in DAYS:
+        flats = Counter((address(row), row["flat"]) for row in active_on(grown, day) if row["flat"])
+        assert flats.most_common(1)[0][1] == 1, day
+
+
+def test_some_payments_fall_around_midnight_at_the_turn_of_a_month(data):
+    zones = {row["name"]: zoneinfo.ZoneInfo(row["time_zone"]) for row in data["branches"]}
+    zone_of = {row["account"]: zones[row["branch"]] for row in data["subscribers"]}
+    near = other_month = 0
+    for row in data["payments"]:
+        at = datetime.fromisoformat(row["paid_at"])
+        local = at.astimezone(zone_of[row["account"]]) if at.tzinfo else at
+        last_day = calendar.monthrange(local.year, local.month)[1]
+        near += (local.day == 1 and local.hour < 3) or (local.day == last_day and local.hour >= 21)
+        # paid in Moscow time on the last day of a month, in the branch's time on the 1st
+        other_month += bool(at.tzinfo) and at.month != local.month
+    assert 0.004 < near / len(data["payments"]) < 0.02
+    assert other_month > 0
+
+
+def test_churn_is_higher_in_the_first_six_months_of_tenure(grown):
     exposure, churned = Counter(), Counter()
     start, end = 2023 * 12 + 6, 2025 * 12 + 5  # 2023-07 … 2025-06
-    for row in read(tmp_path / "subscribers.csv"):
+    for row in grown["subscribers"]:
         connected = int(row["connected_on"][:4]) * 12 + int(row["connected_on"][5:7]) - 1
         last = end
         if row["terminated_on"]:

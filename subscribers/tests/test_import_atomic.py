@@ -4,7 +4,7 @@ imports never run into each other."""
 import threading
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import connection
 
 from subscribers import facts
 from subscribers.importing import merge

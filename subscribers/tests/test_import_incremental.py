@@ -99,6 +99,10 @@ def older_export(export: dict) -> dict:
             tariff, move = min(t for t in fees if t != tariff), move - 1
         s.update(tariff=tariff, monthly_fee=fees[tariff] if tariff in fees else "")
         subscribers.append(s)
+    # An advance paid before a connection of the last month belongs to an account the older
+    # export does not have yet.
+    kept = {s["account"] for s in subscribers}
+    before = {kind: [r for r in rows if r["account"] in kept] for kind, rows in before.items()}
     return dict(export, subscribers=subscribers, **before)
 
 
@@ -221,7 +225,7 @@ def assert_incremental_equals_one_shot(billing, older: Path, old: dict, newer: P
     fresh = billing.state()
     # A past month keeps the status the billing reported when it was the data month.
     for (account, month), fact in fresh["facts"].items():
-        if month == MAY and fact[4] != "terminated":
+        if month == MAY and fact[4] != "terminated" and account in old:
             fresh["facts"][account, month] = (*fact[:4], old[account]["status"], *fact[5:])
     assert incremental["facts"] == fresh["facts"]
     assert incremental["summaries"] == fresh["summaries"]
@@ -333,9 +337,7 @@ def test_the_kinds_imported_one_after_another_end_as_a_one_shot_import(billing, 
     assert one_after_another == billing.state()
 
 
-def test_a_branch_time_zone_change_after_payments_is_refused_and_nothing_changes(
-    billing, operator
-):
+def test_a_branch_time_zone_change_after_payments_is_refused_and_nothing_changes(billing, operator):
     # Local-time payments were placed in months by the zone of the first import; another zone
     # would make each of them a new payment, so the import says so and writes nothing.
     without_zones = {k: v for k, v in operator.items() if k != "branches.csv"}
@@ -343,9 +345,7 @@ def test_a_branch_time_zone_change_after_payments_is_refused_and_nothing_changes
     before = billing.state()
     result = billing.run(billing.write(operator, "full"))
     assert not result.ok
-    assert any(
-        e.column == "time_zone" and "cannot be changed" in e.message for e in result.errors
-    )
+    assert any(e.column == "time_zone" and "cannot be changed" in e.message for e in result.errors)
     assert billing.state() == before
 
 

@@ -13,19 +13,22 @@ class Command(BaseCommand):
     help = "Import the subscriber base, charges and payments from billing export files."
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", type=Path,
-                            help="files, or folders whose files are all imported")
+        parser.add_argument(
+            "paths", nargs="+", type=Path, help="files, or folders whose files are all imported"
+        )
         parser.add_argument("--mapping", help="code of a saved column mapping")
-        parser.add_argument("--max-errors", type=int, default=200,
-                            help="how many bad rows to print")
+        parser.add_argument(
+            "--max-errors", type=int, default=200, help="how many bad rows to print"
+        )
 
     def handle(self, *args, paths, mapping=None, max_errors=200, **options):
         saved = None
         if mapping:
             saved = ImportMapping.objects.filter(slug=mapping).first()
             if saved is None:
-                raise CommandError(_("No column mapping with the code %(code)s")
-                                   % {"code": mapping})
+                raise CommandError(
+                    _("No column mapping with the code %(code)s") % {"code": mapping}
+                )
         files = []
         for path in paths:
             if path.is_dir():
@@ -41,8 +44,9 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             if result.error_count > max_errors:
                 self.stderr.write(_("… and %(n)s more") % {"n": result.error_count - max_errors})
-            raise CommandError(_("Nothing was imported: %(n)s bad rows.")
-                               % {"n": result.error_count})
+            raise CommandError(
+                _("Nothing was imported: %(n)s bad rows.") % {"n": result.error_count}
+            )
         for key, value in result.stats.items():
             self.stdout.write(f"{key}: {value}")
         self.stdout.write(self.style.SUCCESS(_("Import finished.")))
