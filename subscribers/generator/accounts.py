@@ -269,6 +269,8 @@ def simulate_chunk(world: World, tables: Tables, chunk: int) -> ChunkResult:
                     amt = round_up(2 * due - bal, step)
             if amt:
                 hi_d = term_day or dim
+                # Some pay around midnight at a month's turn; not in the window's first month,
+                # whose eve in Moscow time would fall before the window.
                 if d0 == 1 and hi_d == dim and m and not company and rnd() < 0.008:
                     pay_at_midnight(acc_p, mst, mst + dim - 1, amt, night)
                 else:
