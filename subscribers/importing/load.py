@@ -450,6 +450,30 @@ class Loader:
         self.sources.pop()
         return next(t for t in open_tables(table.path, self.fmt) if t.kind == table.kind)
 
+    def _ledger_rows(self, table: Table, kind: str, indexes: tuple):
+        """The table's rows padded to the columns used, reporting progress and the count."""
+        width = 1 + max(i for i in indexes if i is not None)
+        n = 0
+        for line, cells in table.rows:
+            n += 1
+            if n % PROGRESS_EVERY == 0:
+                self.progress(_("%(file)s: %(rows)s rows read") % {"file": table.label, "rows": n})
+            if len(cells) < width:
+                cells = list(cells) + [""] * (width - len(cells))
+            yield line, cells
+        self._count(kind, n)
+
+    def _account_code(self, table: Table, line: int, account, accounts: dict) -> int | None:
+        """id * 1024 + branch slot of the row's account; None (and the error) if unknown."""
+        account = account.strip() if isinstance(account, str) else str(account)
+        if not account:
+            self.errors.add(table.label, line, "account", "", _("required value is missing"))
+            return None
+        code = accounts.get(account)
+        if code is None:
+            self._unknown_account(table, line, account)
+        return code
+
     # -- charges ----------------------------------------------------------------------------
     def load_charges(self, table: Table) -> None:
         table = self._raw(table)
@@ -466,37 +490,16 @@ class Loader:
             ix["tariff"],
             ix["amount"],
         )
-        width = 1 + max(i for i in (i_acc, i_per, i_srv, i_tar, i_amt) if i is not None)
         label = table.label
         months = self.ledger_months
-        n = 0
         cols = ["src", "line", "subscriber_id", "period", "service", "tariff", "amount"]
+        rows = self._ledger_rows(table, "charges", (i_acc, i_per, i_srv, i_tar, i_amt))
         with BulkWriter("stg_charge", cols) as out:
-            for line, cells in table.rows:
-                n += 1
-                if n % PROGRESS_EVERY == 0:
-                    self.progress(_("%(file)s: %(rows)s rows read") % {"file": label, "rows": n})
-                if len(cells) < width:
-                    cells = list(cells) + [""] * (width - len(cells))
-                account, period, service, amount = (
-                    cells[i_acc],
-                    cells[i_per],
-                    cells[i_srv],
-                    cells[i_amt],
-                )
+            for line, cells in rows:
+                period, service, amount = cells[i_per], cells[i_srv], cells[i_amt]
                 tariff = cells[i_tar] if i_tar is not None else ""
-                if isinstance(account, str):
-                    account = account.strip()
-                else:
-                    account = str(account)
-                ok = True
-                code = accounts.get(account)
-                if not account:
-                    self.errors.add(label, line, "account", "", _("required value is missing"))
-                    ok = False
-                elif code is None:
-                    self._unknown_account(table, line, account)
-                    ok = False
+                code = self._account_code(table, line, cells[i_acc], accounts)
+                ok = code is not None
                 try:
                     month = period_of(period)
                 except FieldError as exc:
@@ -522,7 +525,6 @@ class Loader:
                     continue
                 months.add(month)
                 out.write((src, line, code >> 10, month, service, tariff or None, value))
-        self._count("charges", n)
 
     # -- payments ---------------------------------------------------------------------------
     def load_payments(self, table: Table) -> None:
@@ -532,30 +534,16 @@ class Loader:
         slots = self.branch_slots
         moment, money, method_of = self.p.datetime, self.p.money, self.p.method
         i_acc, i_at, i_amt, i_met = ix["account"], ix["paid_at"], ix["amount"], ix["method"]
-        width = 1 + max(i for i in (i_acc, i_at, i_amt, i_met) if i is not None)
         label = table.label
         months = self.ledger_months
         offsets: dict[tuple[int, int, int, int], timedelta] = {}
         postgres = is_postgres()
-        n = 0
         cols = ["src", "line", "subscriber_id", "paid_at", "month", "amount", "method"]
+        rows = self._ledger_rows(table, "payments", (i_acc, i_at, i_amt, i_met))
         with BulkWriter("stg_payment", cols) as out:
-            for line, cells in table.rows:
-                n += 1
-                if n % PROGRESS_EVERY == 0:
-                    self.progress(_("%(file)s: %(rows)s rows read") % {"file": label, "rows": n})
-                if len(cells) < width:
-                    cells = list(cells) + [""] * (width - len(cells))
-                account = cells[i_acc]
-                account = account.strip() if isinstance(account, str) else str(account)
-                ok = True
-                code = accounts.get(account)
-                if not account:
-                    self.errors.add(label, line, "account", "", _("required value is missing"))
-                    ok = False
-                elif code is None:
-                    self._unknown_account(table, line, account)
-                    ok = False
+            for line, cells in rows:
+                code = self._account_code(table, line, cells[i_acc], accounts)
+                ok = code is not None
                 raw_at = cells[i_at]
                 at = None
                 if raw_at in ("", None):
@@ -609,7 +597,6 @@ class Loader:
                         method,
                     )
                 )
-        self._count("payments", n)
 
 
 def _sqlite_dt(value: datetime) -> str:
