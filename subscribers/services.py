@@ -179,12 +179,13 @@ def billing_import(
                     _("Reading %(file)s") % {"file": table.label},
                     0.7 * done_bytes / max(total_bytes, 1),
                 )
+                lap("other")
                 if table.kind in ("charges", "payments") and not subscribers_done:
                     loader.finish_subscribers(
                         batch.pk, today=today, data_month=old_window.end if old_window else None
                     )
                     subscribers_done = True
-                lap("other")
+                    lap("subscribers_merge")
                 try:
                     # A file that breaks midway must not abort the import's transaction: its
                     # rows are dropped with the savepoint and the other files still checked.
@@ -199,7 +200,7 @@ def billing_import(
                     batch.pk, today=today, data_month=old_window.end if old_window else None
                 )
             stats = dict(loader.stats)
-            lap("subscribers_merge")
+            lap("subscribers_merge")  # when no ledger file came
             if not errors:
                 progress(_("Saving charges and payments"), 0.75)
                 stats.update(merge.merge_charges(errors, loader.sources))
