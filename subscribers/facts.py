@@ -223,12 +223,16 @@ def facts_refresh(window: Window) -> dict:
             JOIN {SUBSCRIBER} s ON s.id = r.subscriber_id
             LEFT JOIN stg_led l ON l.subscriber_id = r.subscriber_id AND l.month = m.month
         ), balanced AS (
+            -- What came after M is everything less what came up to M: one ascending sort
+            -- serves every window of the query.
             SELECT base.*,
-                   ROUND(reported_balance - COALESCE(SUM(paid - charged) OVER (
-                       PARTITION BY subscriber_id ORDER BY month DESC
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), 2) AS balance_end,
-                   LAG(tariff_id) OVER (PARTITION BY subscriber_id ORDER BY month) AS lag_tariff
+                   ROUND(reported_balance - (SUM(paid - charged) OVER whole
+                         - SUM(paid - charged) OVER upto), 2) AS balance_end,
+                   LAG(tariff_id) OVER upto AS lag_tariff
             FROM base
+            WINDOW whole AS (PARTITION BY subscriber_id),
+                   upto AS (PARTITION BY subscriber_id ORDER BY month
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         ), runs AS (
             SELECT balanced.*,
                    MAX(CASE WHEN balance_end >= 0 THEN end_ord END) OVER (
