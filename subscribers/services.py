@@ -4,7 +4,7 @@ import contextlib
 import fcntl
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -224,11 +224,26 @@ def billing_import(
             batch.save(update_fields=["as_of", "window_start", "stats"])
             result = ImportResult(ok=True, stats=batch.stats, batch_id=batch.pk)
     except _Rollback:
-        result = ImportResult(ok=False, errors=errors.items, error_count=errors.count)
+        result = ImportResult(
+            ok=False, errors=_as_in_files(errors.items, tables), error_count=errors.count
+        )
     except FileError as exc:
         errors.add("", None, exc.column, "", exc.message)
         result = ImportResult(ok=False, errors=errors.items, error_count=errors.count)
     return result
+
+
+def _as_in_files(items: list, tables: list) -> list:
+    """Name each bad column as the file names it, where a mapping renamed it:
+    «Дата подключения (connected_on)»."""
+    names = {}
+    for table in tables:
+        for canonical, source in zip(table.header, table.source_header, strict=False):
+            if canonical and source.strip() and source.strip().lower() != canonical:
+                names[table.label, canonical] = f"{source.strip()} ({canonical})"
+    if not names:
+        return items
+    return [replace(e, column=names.get((e.file, e.column), e.column)) for e in items]
 
 
 def _new_window(old: facts.Window | None, months: set[date]) -> facts.Window | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from subscribers.models import ExtraAttribute, ImportMapping
+from subscribers.services import billing_import
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_env")]
 
@@ -83,8 +84,8 @@ def test_a_bad_date_in_a_mapped_export_is_reported_in_the_mapping_s_format(
     bad = tmp_path / "abonents.csv"
     bad.write_bytes(b"\r\n".join(lines))
     result = billing.run([bad], mapping=mapping("utm5"))
-    # the column goes by its canonical name, not the file's «Дата подключения»
+    # the column goes by the file's own name, with the canonical one beside it
     assert [(e.file, e.line, e.column, e.value) for e in result.errors] == [
-        ("abonents.csv", 2, "connected_on", "31.02.2024")
+        ("abonents.csv", 2, "Дата подключения (connected_on)", "31.02.2024")
     ]
     assert "DD.MM.YYYY" in result.errors[0].message
