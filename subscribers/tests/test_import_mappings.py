@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from subscribers.models import ExtraAttribute, ImportMapping
-from subscribers.services import billing_import
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_env")]
 
