@@ -174,7 +174,7 @@ class Loader:
         self._count("buildings", n)
 
     # -- subscribers ------------------------------------------------------------------------
-    def _extra_types(self, table: Table, rows: list) -> dict[str, str]:
+    def _extra_types(self, table: Table, rows) -> dict[str, str]:
         """Infer each extra column's type over all its values, merged with the stored type."""
         extra = table.extra_columns
         fits = {name: frozenset(("int", "decimal", "date", "bool", "text")) for _, name in extra}
@@ -214,17 +214,20 @@ class Loader:
             )
         return typed_value(kind, "" if value is None else str(value))
 
-    def load_subscribers(self, table: Table, rows: list | None = None) -> None:
-        """rows: the table's rows already read (when extra columns needed a first pass)."""
+    def load_subscribers(self, table: Table) -> None:
         ix = self._index(table)
         src = self._source(table)
         p = self.p
         extra = table.extra_columns
         extra_types = {}
+        rows = table.rows
         if extra:
-            rows = list(table.rows) if rows is None else rows
-            extra_types = self._extra_types(table, rows)
+            # Extra columns are typed by all their values: a first pass over the file, then the
+            # file is read again (holding a million rows would cost gigabytes).
+            extra_types = self._extra_types(table, table.rows)
             merge.save_extra_attributes(extra_types)
+            again = open_tables(table.path, self.fmt or Format())
+            rows = next(t for t in again if t.label == table.label).rows
         seen: dict[str, int] = {}
         n = 0
         cols = [
@@ -252,7 +255,7 @@ class Loader:
         ]
         label = table.label
         with BulkWriter("stg_subscriber", cols) as out:
-            for line, cells in rows if rows is not None else table.rows:
+            for line, cells in rows:
                 n += 1
                 if n % PROGRESS_EVERY == 0:
                     self.progress(_("%(file)s: %(rows)s rows read") % {"file": label, "rows": n})
