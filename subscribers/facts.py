@@ -28,6 +28,7 @@ SUMMARY = MonthlySummary._meta.db_table
 MIGRATION = TariffMigrationSummary._meta.db_table
 SUBSCRIBER = Subscriber._meta.db_table
 FAR = date(9999, 12, 1)
+MONEY_SUMS = ("charged", "paid", "debt")
 
 
 def add_months(month: date, n: int) -> date:
@@ -355,15 +356,12 @@ def _apply_summary_delta() -> None:
             SELECT 1 FROM stg_sum_keys k WHERE k.month = {SUMMARY}.month
                AND k.branch_id = {SUMMARY}.branch_id AND k.technology = {SUMMARY}.technology
                AND k.tariff_id = COALESCE({SUMMARY}.tariff_id, 0))""")
+    # Money is rounded to kopecks: SQLite sums it as floating point.
+    rounded = ", ".join(f"ROUND({c}, 2)" if c in MONEY_SUMS else c for c in sums)
     execute(f"""
         INSERT INTO {SUMMARY} (month, branch_id, technology, tariff_id, {plain})
         SELECT month, branch_id, technology, NULLIF(tariff_id, 0),
-               {
-        plain.replace("charged", "ROUND(charged, 2)")
-        .replace("paid", "ROUND(paid, 2)")
-        .replace("debt", "ROUND(debt, 2)")
-        .replace("ROUND(debt, 2)ors", "debtors")
-    }
+               {rounded}
         FROM stg_sum_result WHERE subscribers <> 0""")
 
     mkeys = "month, branch_id, from_tariff_id, to_tariff_id"
