@@ -146,10 +146,16 @@ def facts_refresh(window: Window) -> dict:
         GROUP BY subscriber_id, month""")
     analyze("stg_led")
 
-    # Each touched subscriber's range of fact months from its first touched month.
+    # Each touched subscriber's range of fact months from its first touched month, with what
+    # every one of its facts needs of it: computed once here rather than joined per month.
     conn_month = month_of("s.connected_on")
     term_month = month_of("s.terminated_on")
-    create_temp_table("stg_frange", "subscriber_id bigint PRIMARY KEY, first_m date, last_m date")
+    create_temp_table(
+        "stg_frange",
+        "subscriber_id bigint PRIMARY KEY, first_m date, last_m date, branch_id bigint, "
+        "technology text, current_status text, connected_on date, terminated_on date, "
+        "tariff_id bigint, after_all numeric(16,2), conn_idx integer",
+    )
     execute(
         f"""
         INSERT INTO stg_frange
@@ -165,10 +171,14 @@ def facts_refresh(window: Window) -> dict:
                     "COALESCE(l.last_m, %s)",
                 ),
             )
-        }
+        },
+               s.branch_id, s.technology, s.status, s.connected_on, s.terminated_on,
+               s.tariff_id, s.reported_balance - COALESCE(l.net, 0),
+               {month_index("s.connected_on")}
         FROM stg_tfrom t
         JOIN {SUBSCRIBER} s ON s.id = t.subscriber_id
-        LEFT JOIN (SELECT subscriber_id, MIN(month) AS first_m, MAX(month) AS last_m
+        LEFT JOIN (SELECT subscriber_id, MIN(month) AS first_m, MAX(month) AS last_m,
+                          SUM(paid - charged) AS net
                    FROM stg_led GROUP BY subscriber_id) l ON l.subscriber_id = t.subscriber_id
     """,
         [window.start, FAR, window.end, window.end, date(1, 1, 1)],
@@ -207,58 +217,56 @@ def facts_refresh(window: Window) -> dict:
     expected = fetchall("SELECT COUNT(*) FROM stg_led")[0][0]
     bulk = IndexesDropped(FACT, bulk_worthwhile(expected, FACT))
     bulk.__enter__()
+    # The balance at the end of M is the reported balance less what came after M: the
+    # reported balance less the whole net (after_all) plus the net up to M. The windows share
+    # one sort of narrow rows; the subscriber's columns are joined afterwards.
+    upto = (
+        "PARTITION BY subscriber_id ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+    )
     written = execute(
         f"""
         INSERT INTO {FACT} (subscriber_id, month, branch_id, tariff_id, prev_tariff_id,
                             technology, status, active_start, active_end, connected, terminated,
                             charged, paid, balance_end, days_overdue, tenure_months)
         WITH base AS (
-            SELECT r.subscriber_id, m.month, m.next_month, m.idx, m.end_ord, fm.start_ord,
-                   s.branch_id, s.technology, s.status AS current_status, s.connected_on,
-                   s.terminated_on, s.reported_balance,
-                   COALESCE(l.tariff_id, s.tariff_id) AS tariff_id,
-                   COALESCE(l.charged, 0) AS charged, COALESCE(l.paid, 0) AS paid
+            SELECT r.subscriber_id, m.month, COALESCE(l.charged, 0) AS charged,
+                   COALESCE(l.paid, 0) AS paid, COALESCE(l.tariff_id, r.tariff_id) AS tariff_id,
+                   r.after_all
             FROM stg_frange r
             JOIN stg_months m ON m.month >= r.first_m AND m.month <= r.last_m
-            JOIN stg_months fm ON fm.month = r.first_m
-            JOIN {SUBSCRIBER} s ON s.id = r.subscriber_id
             LEFT JOIN stg_led l ON l.subscriber_id = r.subscriber_id AND l.month = m.month
         ), balanced AS (
-            -- What came after M is everything less what came up to M: one ascending sort
-            -- serves every window of the query.
-            SELECT base.*,
-                   ROUND(reported_balance - (SUM(paid - charged) OVER whole
-                         - SUM(paid - charged) OVER upto), 2) AS balance_end,
-                   LAG(tariff_id) OVER upto AS lag_tariff
+            SELECT subscriber_id, month, charged, paid, tariff_id,
+                   ROUND(after_all + SUM(paid - charged) OVER ({upto}), 2) AS balance_end,
+                   LAG(tariff_id) OVER ({upto}) AS lag_tariff
             FROM base
-            WINDOW whole AS (PARTITION BY subscriber_id),
-                   upto AS (PARTITION BY subscriber_id ORDER BY month
-                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
         ), runs AS (
             SELECT balanced.*,
-                   MAX(CASE WHEN balance_end >= 0 THEN end_ord END) OVER (
-                       PARTITION BY subscriber_id ORDER BY month
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_ok_ord
+                   MAX(CASE WHEN balance_end >= 0 THEN month END) OVER ({upto}) AS last_ok
             FROM balanced
         )
-        SELECT x.subscriber_id, x.month, x.branch_id, x.tariff_id,
-               COALESCE(x.lag_tariff, sd.prev_tariff), x.technology,
-               CASE WHEN x.terminated_on < x.next_month THEN 'terminated'
-                    WHEN x.month = %s THEN x.current_status
+        SELECT x.subscriber_id, x.month, r.branch_id, x.tariff_id,
+               COALESCE(x.lag_tariff, sd.prev_tariff), r.technology,
+               CASE WHEN r.terminated_on < m.next_month THEN 'terminated'
+                    WHEN x.month = %s THEN r.current_status
                     ELSE COALESCE(os.status, 'active') END,
-               x.connected_on < x.month
-                   AND (x.terminated_on IS NULL OR x.terminated_on >= x.month),
-               x.connected_on < x.next_month
-                   AND (x.terminated_on IS NULL OR x.terminated_on >= x.next_month),
-               x.connected_on >= x.month AND x.connected_on < x.next_month,
-               x.terminated_on IS NOT NULL AND x.terminated_on >= x.month
-                   AND x.terminated_on < x.next_month,
+               r.connected_on < x.month
+                   AND (r.terminated_on IS NULL OR r.terminated_on >= x.month),
+               r.connected_on < m.next_month
+                   AND (r.terminated_on IS NULL OR r.terminated_on >= m.next_month),
+               r.connected_on >= x.month AND r.connected_on < m.next_month,
+               r.terminated_on IS NOT NULL AND r.terminated_on >= x.month
+                   AND r.terminated_on < m.next_month,
                x.charged, x.paid, x.balance_end,
                CASE WHEN x.balance_end < 0
-                    THEN x.end_ord - COALESCE(x.last_ok_ord, sd.seed_ord, x.start_ord)
+                    THEN m.end_ord - COALESCE(ok.end_ord, sd.seed_ord, fm.start_ord)
                     ELSE 0 END,
-               {greatest(f"x.idx - {month_index('x.connected_on')}", "0")}
+               {greatest("m.idx - r.conn_idx", "0")}
         FROM runs x
+        JOIN stg_frange r ON r.subscriber_id = x.subscriber_id
+        JOIN stg_months m ON m.month = x.month
+        JOIN stg_months fm ON fm.month = r.first_m
+        LEFT JOIN stg_months ok ON ok.month = x.last_ok
         LEFT JOIN stg_seed sd ON sd.subscriber_id = x.subscriber_id
         LEFT JOIN stg_oldstatus os ON os.subscriber_id = x.subscriber_id AND os.month = x.month
     """,

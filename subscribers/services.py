@@ -19,6 +19,7 @@ from core.sql import execute, fetchall, is_postgres
 
 from . import facts
 from .importing import merge
+from .importing.direct import ledger_is_empty as direct_ledger_is_empty
 from .importing.errors import ErrorList
 from .importing.load import Loader
 from .importing.parse import Parsers
@@ -171,7 +172,13 @@ def billing_import(
                 files=[str(Path(p).name) for p in paths],
                 created_by=by,
             )
-            loader = Loader(parsers=_parsers(mapping), errors=errors, progress=progress, fmt=fmt)
+            loader = Loader(
+                parsers=_parsers(mapping),
+                errors=errors,
+                progress=progress,
+                fmt=fmt,
+                direct=old_window is None and is_postgres() and direct_ledger_is_empty(),
+            )
             subscribers_done = False
             done_bytes = 0
             for table in tables:
@@ -208,6 +215,9 @@ def billing_import(
             if errors:
                 raise _Rollback
             stats.update(merge.merge_payments())
+            for kind, rows in loader.direct_rows.items():
+                stats[f"{kind}_created"] = stats.get(f"{kind}_created", 0) + rows
+                stats[f"{kind}_direct"] = rows
             lap("payments_merge")
             merge.update_discrepancies()
             lap("discrepancies")

@@ -17,7 +17,7 @@ from core.models import Branch, Currency
 from core.sql import BulkWriter, fetchall, is_postgres
 
 from ..models import ExtraAttribute, Subscriber
-from . import merge, rawcopy
+from . import direct, merge, rawcopy
 from .errors import ErrorList
 from .parse import FieldError, Parsers, narrowest_type, typed_value, value_types
 from .readers import COLUMNS, Format, Table, open_tables
@@ -44,8 +44,13 @@ class Loader:
         errors: ErrorList,
         progress: Callable[[str], None],
         fmt: Format | None = None,
+        direct: bool = False,
     ):
         self.p = parsers
+        # The ledger is empty and no window exists: charges and payments may go straight to
+        # their tables (importing/direct.py).
+        self.direct = direct
+        self.direct_rows: dict[str, int] = {}
         self.fmt = fmt
         self.errors = errors
         self.progress = progress
@@ -433,6 +438,29 @@ class Loader:
             _("unknown account: not in the subscribers file nor in the database"),
         )
 
+    def _direct(self, table: Table) -> Table | None:
+        """Try the direct path of a first ledger load; None when it did the work, else the
+        table to read another way (opened again: the attempt consumed it)."""
+        if not (
+            self.direct
+            and not self.errors
+            and self.fmt is not None
+            and rawcopy.available(table, self.fmt)
+        ):
+            return table
+        loader = direct.DirectLedger(parsers=self.p, fmt=self.fmt)
+        self.progress(_("%(file)s: loading") % {"file": table.label})
+        if getattr(loader, table.kind)(table):
+            if not self.direct_rows:
+                # Every subscriber's balance check and facts are computed again.
+                merge.touch_all()
+            self.ledger_months |= loader.months
+            self._count(table.kind, loader.rows)
+            self.direct_rows[table.kind] = self.direct_rows.get(table.kind, 0) + loader.rows
+            self.sources.append(table.label)
+            return None
+        return next(t for t in open_tables(table.path, self.fmt) if t.label == table.label)
+
     def _raw(self, table: Table) -> Table | None:
         """Try the COPY path; None when it did the work, else the table to read row by row
         (opened again: the COPY attempt consumed it)."""
@@ -479,6 +507,9 @@ class Loader:
 
     # -- charges ----------------------------------------------------------------------------
     def load_charges(self, table: Table) -> None:
+        table = self._direct(table)
+        if table is None:
+            return
         table = self._raw(table)
         if table is None:
             return
@@ -531,6 +562,9 @@ class Loader:
 
     # -- payments ---------------------------------------------------------------------------
     def load_payments(self, table: Table) -> None:
+        table = self._direct(table)
+        if table is None:
+            return
         ix = self._index(table)
         src = self._source(table)
         accounts = self._accounts()

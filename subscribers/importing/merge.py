@@ -493,6 +493,13 @@ def merge_payments() -> dict:
     return {"payments_created": created}
 
 
+def touch_all() -> None:
+    execute(
+        f"INSERT INTO stg_touched (subscriber_id, from_month) SELECT id, %s FROM {SUBSCRIBER}",
+        [ALL_MONTHS],
+    )
+
+
 def update_discrepancies() -> int:
     """Recompute reported − ledger balance for the subscribers touched; a subscriber whose
     discrepancy changed has every month's balance changed."""
