@@ -13,9 +13,7 @@ from .test_import_mappings import mapping
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("import_env"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="the direct path is PostgreSQL's"
-    ),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="the direct path is PostgreSQL's"),
 ]
 
 
