@@ -118,31 +118,48 @@ class BulkWriter:
 
 
 class IndexesDropped:
-    """For a bulk INSERT of many rows on PostgreSQL: drop the table's indexes (primary key
-    included) and build them again afterwards, which is several times faster than maintaining
-    them row by row. Only worth it when the rows added are many compared with those there; the
-    caller decides. Inside the caller's transaction, so a failure restores everything."""
+    """For a bulk INSERT of many rows on PostgreSQL: drop the table's indexes and constraints
+    and build them again afterwards, which is several times faster than maintaining them row by
+    row — a foreign key, checked row by row at commit, is checked again by one query. Only
+    worth it when the rows added are many compared with those there; the caller decides.
 
-    def __init__(self, table: str, enabled: bool = True):
+    keep_primary: the primary key stays (other tables' foreign keys hang on it), and with it
+    the table's own identity. Inside the caller's transaction, so a failure restores
+    everything."""
+
+    def __init__(self, table: str, enabled: bool = True, *, keep_primary: bool = False):
         self.table = table
         self.enabled = enabled and is_postgres()
-        self.primary: tuple[str, str] | None = None
+        self.keep_primary = keep_primary
+        self.constraints: list[tuple[str, str]] = []  # (name, definition), re-added in order
         self.indexes: list[str] = []
 
     def __enter__(self):
         if not self.enabled:
             return self
-        pk = fetchall(
-            """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-                         WHERE conrelid = %s::regclass AND contype = 'p'""",
+        _fire_deferred_checks()
+        kinds = "('u', 'f')" if self.keep_primary else "('p', 'u', 'f')"
+        backing = set()
+        for name, definition, index in fetchall(
+            f"""SELECT conname, pg_get_constraintdef(oid), conindid::regclass::text
+                FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN {kinds}
+                ORDER BY contype DESC""",
+            [self.table],
+        ):
+            self.constraints.append((name, definition))
+            backing.add(index.strip('"'))
+            execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{name}"')
+        primary = fetchall(
+            "SELECT conindid::regclass::text FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'p'",
             [self.table],
         )
-        if pk:
-            self.primary = pk[0]
-            execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{pk[0][0]}"')
+        backing |= {row[0].strip('"') for row in primary}
         for name, definition in fetchall(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [self.table]
         ):
+            if name in backing:
+                continue
             self.indexes.append(definition)
             execute(f'DROP INDEX "{name}"')
         return self
@@ -151,13 +168,26 @@ class IndexesDropped:
         if not self.enabled or exc_type is not None:
             return False
         execute("SET LOCAL maintenance_work_mem = '512MB'")
-        if self.primary:
-            execute(
-                f'ALTER TABLE {self.table} ADD CONSTRAINT "{self.primary[0]}" {self.primary[1]}'
-            )
+        # Keys and unique constraints first (p, u sort after f above, so reversed), then the
+        # plain indexes, then the foreign keys, which are checked by one query each.
+        for name, definition in reversed(self.constraints):
+            if not definition.startswith("FOREIGN KEY"):
+                execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {definition}')
         for definition in self.indexes:
             execute(definition)
+        if any(d.startswith("FOREIGN KEY") for _n, d in self.constraints):
+            _fire_deferred_checks()
+        for name, definition in reversed(self.constraints):
+            if definition.startswith("FOREIGN KEY"):
+                execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {definition}')
         return False
+
+
+def _fire_deferred_checks() -> None:
+    """A table cannot be altered while checks of rows written earlier in the transaction wait
+    for the commit: run them now (a failing one fails here), then defer again."""
+    execute("SET CONSTRAINTS ALL IMMEDIATE")
+    execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def row_estimate(table: str) -> int:

@@ -99,13 +99,10 @@ def facts_refresh(window: Window) -> dict:
     _months_table(window)
     create_temp_table("stg_tfrom", "subscriber_id bigint PRIMARY KEY, from_month date")
     execute(
-        """INSERT INTO stg_tfrom (subscriber_id, from_month)
-               SELECT subscriber_id, MIN(from_month) FROM stg_touched
+        f"""INSERT INTO stg_tfrom (subscriber_id, from_month)
+               SELECT subscriber_id, {greatest("MIN(from_month)", "%s")} FROM stg_touched
                GROUP BY subscriber_id HAVING MIN(from_month) <= %s""",
-        [window.end],
-    )
-    execute(
-        "UPDATE stg_tfrom SET from_month = %s WHERE from_month < %s", [window.start, window.start]
+        [window.start, window.end],
     )
     # Facts are contiguous: a change past a subscriber's last fact (a payment long after the
     # termination) recomputes from the month after that fact, so no month is left out.
@@ -122,9 +119,21 @@ def facts_refresh(window: Window) -> dict:
         WHERE x.subscriber_id = stg_tfrom.subscriber_id AND stg_tfrom.from_month > x.next_month
     """)
     analyze("stg_touched", "stg_tfrom", "stg_months")
-    touched = fetchall("SELECT COUNT(*) FROM stg_tfrom")[0][0]
+    touched, from_start = fetchall(
+        "SELECT COUNT(*), SUM(CASE WHEN from_month = %s THEN 1 ELSE 0 END) FROM stg_tfrom",
+        [window.start],
+    )[0]
     if not touched:
         return {"facts_subscribers": 0, "facts_written": 0}
+    # The first facts of a base: every subscriber from the window's start, none there before.
+    # The ledger and the facts are then read whole, without matching them to stg_tfrom.
+    whole = from_start == touched == Subscriber.objects.count() and not MonthlyFact.objects.exists()
+    touched_join = (
+        ""
+        if whole
+        else "JOIN stg_tfrom t ON t.subscriber_id = {a}.subscriber_id "
+        "WHERE {a}.{month} >= t.from_month"
+    )
 
     # Ledger of the touched months, per subscriber × month.
     create_temp_table(
@@ -132,17 +141,15 @@ def facts_refresh(window: Window) -> dict:
         "subscriber_id bigint, month date, charged numeric(14,2), "
         "paid numeric(14,2), tariff_id bigint",
     )
-    execute("""
+    execute(f"""
         INSERT INTO stg_led
         SELECT subscriber_id, month, SUM(charged), SUM(paid), MAX(tariff_id) FROM (
             SELECT c.subscriber_id, c.period AS month, c.amount AS charged, 0 AS paid,
                    c.tariff_id
-            FROM subscribers_charge c JOIN stg_tfrom t ON t.subscriber_id = c.subscriber_id
-            WHERE c.period >= t.from_month
+            FROM subscribers_charge c {touched_join.format(a="c", month="period")}
             UNION ALL
             SELECT p.subscriber_id, p.month, 0, p.amount, NULL
-            FROM subscribers_payment p JOIN stg_tfrom t ON t.subscriber_id = p.subscriber_id
-            WHERE p.month >= t.from_month) l
+            FROM subscribers_payment p {touched_join.format(a="p", month="month")}) l
         GROUP BY subscriber_id, month""")
     analyze("stg_led")
 
@@ -273,13 +280,19 @@ def facts_refresh(window: Window) -> dict:
         [window.end],
     )
     bulk.__exit__(None, None, None)
-    _aggregate_touched("stg_sum_new", "stg_mig_new")
+    _aggregate_touched("stg_sum_new", "stg_mig_new", whole=whole)
     _apply_summary_delta()
     return {"facts_subscribers": touched, "facts_removed": removed, "facts_written": written}
 
 
-def _aggregate_touched(summary_table: str, migration_table: str) -> None:
-    """Sums of the touched subscribers' facts from their first touched month."""
+def _aggregate_touched(summary_table: str, migration_table: str, whole: bool = False) -> None:
+    """Sums of the touched subscribers' facts from their first touched month (whole: every
+    fact there is)."""
+    touched = (
+        "WHERE 1 = 1"
+        if whole
+        else "JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id WHERE f.month >= t.from_month"
+    )
     create_temp_table(
         summary_table,
         "month date, branch_id bigint, technology text, "
@@ -298,8 +311,7 @@ def _aggregate_touched(summary_table: str, migration_table: str) -> None:
                SUM(f.charged), SUM(f.paid),
                SUM(CASE WHEN f.balance_end < 0 THEN 1 ELSE 0 END),
                SUM(CASE WHEN f.balance_end < 0 THEN -f.balance_end ELSE 0 END)
-        FROM {FACT} f JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id
-        WHERE f.month >= t.from_month
+        FROM {FACT} f {touched}
         GROUP BY f.month, f.branch_id, f.technology, COALESCE(f.tariff_id, 0)""")
     create_temp_table(
         migration_table,
@@ -309,8 +321,7 @@ def _aggregate_touched(summary_table: str, migration_table: str) -> None:
     execute(f"""
         INSERT INTO {migration_table}
         SELECT f.month, f.branch_id, f.prev_tariff_id, f.tariff_id, COUNT(*)
-        FROM {FACT} f JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id
-        WHERE f.month >= t.from_month AND f.prev_tariff_id IS NOT NULL
+        FROM {FACT} f {touched} AND f.prev_tariff_id IS NOT NULL
           AND f.tariff_id IS NOT NULL AND f.prev_tariff_id <> f.tariff_id
         GROUP BY f.month, f.branch_id, f.prev_tariff_id, f.tariff_id""")
 

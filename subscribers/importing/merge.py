@@ -350,17 +350,33 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
         [_now()],
     )
     select = ", ".join(json_cast(c) if c == "extra" else c for c in SUB_COLUMNS)
-    stats["subscribers_created"] = execute(
-        f"""
-        INSERT INTO {SUBSCRIBER} (account, {columns}, balance_discrepancy, updated_at)
-        SELECT account, {select}, 0, %s FROM stg_sub WHERE id IS NULL""",
-        [_now()],
-    )
+    new_rows = fetchall("SELECT COUNT(*) FROM stg_sub WHERE id IS NULL")[0][0]
+    bulk = bulk_worthwhile(new_rows, SUBSCRIBER)
+    with IndexesDropped(SUBSCRIBER, bulk, keep_primary=True):
+        stats["subscribers_created"] = execute(
+            f"""
+            INSERT INTO {SUBSCRIBER} (account, {columns}, balance_discrepancy, updated_at)
+            SELECT account, {select}, 0, %s FROM stg_sub WHERE id IS NULL""",
+            [_now()],
+        )
     if stats["subscribers_created"]:
         execute(f"""UPDATE stg_sub SET id = s.id FROM {SUBSCRIBER} s
                     WHERE stg_sub.id IS NULL AND s.account = stg_sub.account""")
+        with IndexesDropped(EVENT, bulk, keep_primary=True):
+            _insert_first_events(batch_id, today)
         execute(
-            f"""
+            """INSERT INTO stg_touched (subscriber_id, from_month)
+                   SELECT id, %s FROM stg_sub WHERE old_status IS NULL""",
+            [ALL_MONTHS],
+        )
+    return stats
+
+
+def _insert_first_events(batch_id: int | None, today: date) -> None:
+    """The events of subscribers new to the database: connected, and terminated or suspended
+    when they come so."""
+    execute(
+        f"""
             INSERT INTO {EVENT} (subscriber_id, kind, happened_on, reason, batch_id)
             SELECT id, 'connected', connected_on, '', %s FROM stg_sub WHERE old_status IS NULL
             UNION ALL
@@ -369,14 +385,8 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
             UNION ALL
             SELECT id, 'suspended', %s, '', %s FROM stg_sub
             WHERE old_status IS NULL AND status = 'suspended'""",
-            [batch_id, batch_id, today, batch_id],
-        )
-        execute(
-            """INSERT INTO stg_touched (subscriber_id, from_month)
-                   SELECT id, %s FROM stg_sub WHERE old_status IS NULL""",
-            [ALL_MONTHS],
-        )
-    return stats
+        [batch_id, batch_id, today, batch_id],
+    )
 
 
 def _now():

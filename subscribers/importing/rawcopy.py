@@ -96,8 +96,9 @@ def _copy_file(table: Table, fmt: Format, name: str) -> int:
         with cursor.copy(f"COPY {name} ({cols}) FROM STDIN WITH ({options})") as copy:
             while chunk := handle.read(1 << 20):
                 copy.write(chunk)
+        rows = cursor.rowcount
     analyze(name)
-    return fetchall(f"SELECT COUNT(*) FROM {name}")[0][0]
+    return rows
 
 
 class RawLoader:
