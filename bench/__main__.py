@@ -139,6 +139,28 @@ def main() -> None:
             f"{seconds / reference:.2f}×",
         )
     )
+    if args.database == "postgres":
+        # What any import must spend at least: read the files (the reference) and write its
+        # result (the floor).
+        floor = references.result_floor(
+            f"{PG_SERVER}/abonent_bench", f"{PG_SERVER}/abonent_bench_copy", args.workdir
+        )
+        results.append(
+            (
+                "writing the import's result alone (its final rows by COPY, then their keys)",
+                f"{floor:.1f} s",
+                f"{reference:.1f} s ({reference_name})",
+                f"{floor / reference:.2f}×",
+            )
+        )
+        results.append(
+            (
+                "lower bound of any import: read the files + write the result",
+                f"{reference + floor:.1f} s",
+                f"{reference:.1f} s ({reference_name})",
+                f"{(reference + floor) / reference:.2f}×",
+            )
+        )
     results.append(("billing import peak memory (RSS)", f"{peak / 2**20:.0f} MiB", "1024 MiB", ""))
     if not args.no_reimport:
         re_seconds, _ = run_measured([python, "manage.py", "import_billing", str(data)], env)

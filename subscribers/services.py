@@ -219,13 +219,16 @@ def billing_import(
                 stats[f"{kind}_created"] = stats.get(f"{kind}_created", 0) + rows
                 stats[f"{kind}_direct"] = rows
             lap("payments_merge")
-            merge.update_discrepancies()
+            if not loader.direct_rows:
+                merge.update_discrepancies()
             lap("discrepancies")
             window = _new_window(old_window, loader.ledger_months)
             if window is not None:
                 progress(_("Updating monthly facts"), 0.85)
                 facts.touch_for_window(old_window, window)
                 stats.update(facts.facts_refresh(window))
+                if loader.direct_rows:
+                    merge.discrepancies_from_facts()
                 batch.as_of, batch.window_start = window.end, window.start
                 lap("facts")
             stats.update(timings)

@@ -510,6 +510,15 @@ def touch_all() -> None:
     )
 
 
+def discrepancies_from_facts() -> int:
+    """After a first ledger load every subscriber's facts were computed from the whole ledger,
+    and stg_frange.after_all (the reported balance less the ledger's) is the discrepancy: set
+    it without reading the ledger again."""
+    return execute(f"""UPDATE {SUBSCRIBER} SET balance_discrepancy = r.after_all
+                       FROM stg_frange r WHERE r.subscriber_id = {SUBSCRIBER}.id
+                         AND {SUBSCRIBER}.balance_discrepancy <> r.after_all""")
+
+
 def update_discrepancies() -> int:
     """Recompute reported − ledger balance for the subscribers touched; a subscriber whose
     discrepancy changed has every month's balance changed."""
