@@ -1,8 +1,12 @@
 """Settings for Abonent. Production parts are switched on by environment variables:
-DATABASE_URL (PostgreSQL), REDIS_URL (Celery broker and cache), SECRET_KEY, DEBUG, ALLOWED_HOSTS."""
+DATABASE_URL (PostgreSQL), REDIS_URL (Celery broker and cache), SECRET_KEY, DEBUG, ALLOWED_HOSTS,
+HTTPS and BEHIND_PROXY (secure cookies, HSTS), EMAIL_URL or EMAIL_HOST... (outgoing mail),
+SESSION_IDLE_SECONDS, LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES (logging in)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +33,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "simple_history",
+    "axes",
     "core",
     "subscribers",
     "analytics",
@@ -46,6 +51,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "core.middleware.LoginRequiredMiddleware",
+    # Last, so it turns a lock-out flagged anywhere above into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "abonent.urls"
@@ -87,10 +94,37 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logging in: by username or e-mail; django-axes first, so a locked-out client is refused
+# before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "core.auth.UsernameOrEmailBackend",
+]
+# Lock-out: LOGIN_FAILURE_LIMIT failed logins for one account from one address, none more than
+# LOGIN_LOCKOUT_MINUTES after the one before, lock that pair out until LOGIN_LOCKOUT_MINUTES after
+# the last try; a good login or a password reset clears the count; an administrator unlocks in
+# the admin (Access attempts: delete the row).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "core.auth.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.auth_views.locked_out"
+
+# Sessions end after SESSION_IDLE_SECONDS without a request (8 hours: one shift), not when the
+# browser closes: every request moves the end forward.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(8 * 60 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
@@ -110,6 +144,69 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day, and only once
+
+# Security headers, on everywhere.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token in the form (and hx-headers), not the cookie
+# BEHIND_PROXY=1: a reverse proxy in front sets X-Forwarded-Proto and X-Forwarded-For.
+BEHIND_PROXY = os.environ.get("BEHIND_PROXY", "0") == "1"
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS=1 in production: redirect to https, HSTS, cookies only over https. Off for the demo.
+# HSTS covers this host only, not subdomains nor the preload list (check --deploy W005, W021):
+# an operator's other sites on the domain need not be on https.
+HTTPS = os.environ.get("HTTPS", "0") == "1"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+
+def email_settings(environ) -> dict:
+    """Outgoing mail from EMAIL_URL (smtp://user:password@host:port, smtp+tls://… for STARTTLS,
+    smtps://… for TLS from the start, console:) or EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+    EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL. Neither: mail is printed to the console."""
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    url = environ.get("EMAIL_URL", "")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme == "console":
+            return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if parts.scheme not in ("smtp", "smtp+tls", "smtps"):
+            raise ValueError(f"EMAIL_URL: unknown scheme {parts.scheme!r}")
+        return {
+            "EMAIL_BACKEND": smtp,
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+            "EMAIL_USE_SSL": parts.scheme == "smtps",
+        }
+    if environ.get("EMAIL_HOST"):
+        return {
+            "EMAIL_BACKEND": smtp,
+            "EMAIL_HOST": environ["EMAIL_HOST"],
+            "EMAIL_PORT": int(environ.get("EMAIL_PORT", "25")),
+            "EMAIL_HOST_USER": environ.get("EMAIL_HOST_USER", ""),
+            "EMAIL_HOST_PASSWORD": environ.get("EMAIL_HOST_PASSWORD", ""),
+            "EMAIL_USE_TLS": environ.get("EMAIL_USE_TLS", "0") == "1",
+            "EMAIL_USE_SSL": environ.get("EMAIL_USE_SSL", "0") == "1",
+        }
+    return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+# EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL
+globals().update(email_settings(os.environ))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Abonent <abonent@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = 30
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

@@ -72,12 +72,17 @@ class ReportFilterForm(forms.Form):
     The parameter names are those of the page's URL: branch, from, to, at, technology, tariff,
     by_branch."""
 
-    def __init__(self, data=None, *, report: Report, **kwargs):
+    def __init__(self, data=None, *, report: Report, allowed_branches=None, **kwargs):
+        """allowed_branches: ids of the branches the user sees (None: all)."""
         super().__init__(data, **kwargs)
         self.report = report
+        self.allowed_branches = allowed_branches
+        branches = Branch.objects.order_by("name")
+        if allowed_branches is not None:
+            branches = branches.filter(pk__in=allowed_branches)
         fields = {
             "branch": NameOrIdChoiceField(
-                Branch.objects.order_by("name"),
+                branches,
                 label=_("Branch"),
                 required=False,
                 widget=forms.SelectMultiple(attrs={"size": 4}),
@@ -118,8 +123,12 @@ class ReportFilterForm(forms.Form):
     def params(self) -> ReportParams:
         """The cleaned form as the parameters of the report (call after is_valid())."""
         data = self.cleaned_data
+        branches = tuple(b.pk for b in data.get("branch") or ())
+        if not branches and self.allowed_branches is not None:
+            # "All" is all of the user's branches; none at all matches nothing (-1).
+            branches = tuple(sorted(self.allowed_branches)) or (-1,)
         filters = ReportFilters(
-            branches=tuple(b.pk for b in data.get("branch") or ()),
+            branches=branches,
             month_from=data.get("from"),
             month_to=data.get("to"),
             technologies=tuple(data.get("technology") or ()),

@@ -5,6 +5,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.access import branch_ids
+
 from . import export
 from .forms import ReportFilterForm
 from .reports import INT, MONEY, MONTH, RATE, REPORTS, TEXT, cell, display
@@ -63,7 +65,9 @@ def report(request, name: str):
         raise Http404(name)
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
-    form = ReportFilterForm(request.GET, report=definition)
+    form = ReportFilterForm(
+        request.GET, report=definition, allowed_branches=branch_ids(request.user)
+    )
     context = {"report": definition, "form": form}
     if form.is_valid():
         params = form.params()

@@ -14,6 +14,7 @@ MENU = [
     (_("Base analysis"), "analytics:report", "subscribers.view_monthlyfact", {"name": "base"}),
     (_("Tariffs"), "analytics:report", "subscribers.view_monthlyfact", {"name": "tariffs"}),
     (_("Billing import"), "subscribers:import_list", "subscribers.add_importbatch"),
+    (_("Staff"), "staff:users", "auth.change_user"),
 ]
 
 

@@ -2,8 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django_htmx.http import HttpResponseClientRedirect
 
-PUBLIC_PREFIXES = ("/login/", "/i18n/", "/static/", "/admin/login/")
+# The lock-out page is the answer to a POST to /login/; core/tests/test_auth_public_pages.py
+# walks every URL of the project against this list.
+PUBLIC_PREFIXES = ("/login/", "/password/reset/", "/i18n/", "/static/", "/admin/login/")
 
 
 class LoginRequiredMiddleware:
@@ -11,6 +14,11 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+        if not request.user.is_authenticated and not request.path_info.startswith(PUBLIC_PREFIXES):
+            if getattr(request, "htmx", False):
+                # A page fragment (e.g. a job's progress) after the session ended: send the whole
+                # page to the login, not the login form into the fragment.
+                target = request.htmx.current_url_abs_path or request.get_full_path()
+                return HttpResponseClientRedirect(redirect_to_login(target)["Location"])
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)

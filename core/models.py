@@ -94,3 +94,30 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class StaffProfile(models.Model):
+    """A member of staff's place in the operator: the branches whose rows they see. The roles
+    are the user's groups (core.roles)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
+    )
+    branches = models.ManyToManyField(
+        Branch, blank=True, related_name="staff", verbose_name=_("branches")
+    )
+    all_branches = models.BooleanField(
+        _("all branches"),
+        default=False,
+        help_text=_("Sees the rows of every branch, including branches added later."),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -47,12 +47,24 @@ IMPORT = (
 )
 
 
+STAFF = (
+    "auth.view_user",
+    "auth.add_user",
+    "auth.change_user",
+    "core.view_staffprofile",
+    "core.change_staffprofile",
+    "core.add_branch",
+    "core.change_branch",
+)
+
+
 @dataclass(frozen=True)
 class Role:
     code: str
     name: Promise
     description: Promise
     permissions: tuple[str, ...] | str  # or ALL
+    duties: tuple[Promise, ...] = ()  # from the job description, as the product serves them
 
     def __str__(self) -> str:
         return str(self.name)
@@ -63,25 +75,48 @@ ROLES: tuple[Role, ...] = (
         "head",
         _("Head of department"),
         _("Runs the subscriber department: plans, reports, staff, the billing import."),
-        REPORTS + BASE + LEDGER + IMPORT + ("subscribers.view_monthlyfact",),
+        REPORTS + BASE + LEDGER + IMPORT + ("subscribers.view_monthlyfact", "auth.view_user"),
+        duties=(
+            _("Plans the department's work and its figures: connections, churn, collection."),
+            _("Reads the analysis forms every month and decides what the department does next."),
+            _("Approves the regulations, scripts and bonus rules; assigns staff to branches."),
+            _("Runs the billing import and answers for the data the department works from."),
+        ),
     ),
     Role(
         "coordinator",
         _("Coordinator"),
         _("Takes a new subscriber from the application to a working service."),
         BASE,
+        duties=(
+            _("Registers applications from every channel and checks the address is served."),
+            _("Plans the installers' visits and keeps the schedule up to date."),
+            _("Follows each application to a working service and tells the subscriber."),
+            _("Reports the day's applications, connections and refusals."),
+        ),
     ),
     Role(
         "cashier",
         _("Cashier"),
         _("Takes payments at the office and answers questions about the balance."),
         BASE + LEDGER,
+        duties=(
+            _("Takes payments in the office and gives the receipt."),
+            _("Explains the balance, charges and payments of an account."),
+            _("Hands over the cash at the end of the shift, balanced with the register."),
+        ),
     ),
     Role(
         "supervisor",
         _("Shift supervisor"),
         _("Leads the office shift, watches the queue and the shift's figures."),
         REPORTS + BASE + LEDGER,
+        duties=(
+            _("Opens and closes the office shift; spreads the work among the staff on duty."),
+            _("Watches the queue, the waiting time and the shift's figures."),
+            _("Takes the difficult conversations and the complaints of the shift."),
+            _("Stands in for the head of department when the head is away."),
+        ),
     ),
     Role(
         "office_manager",
@@ -178,6 +213,97 @@ def roles_sync() -> dict[str, Group]:
 
 
 def user_roles(user) -> list[Role]:
-    """The roles of a user, in the order of ROLES."""
+    """The roles of a user, in the order of ROLES (read once per request)."""
+    cached = getattr(user, "_abonent_roles", None)
+    if cached is not None:
+        return cached
     codes = set(user.groups.values_list("name", flat=True)) if user.pk else set()
-    return [role for role in ROLES if role.code in codes]
+    roles = [role for role in ROLES if role.code in codes]
+    if user.pk:
+        user._abonent_roles = roles
+    return roles
+
+
+ACTIONS = (("view", "V"), ("add", "A"), ("change", "C"), ("delete", "D"))
+
+
+def _our_apps() -> set[str]:
+    """Labels of the project's own apps (not the framework's nor third parties')."""
+    from django.conf import settings
+
+    root, venv = str(settings.BASE_DIR), str(settings.BASE_DIR / ".venv")
+    return {
+        a.label
+        for a in apps.get_app_configs()
+        if a.path.startswith(root) and not a.path.startswith(venv)
+    }
+
+
+def roles_document() -> str:
+    """docs/roles.md: every role's duties and the permission matrix, written from ROLES so the
+    document cannot drift from the code (a test compares them; `manage.py roles_doc` writes
+    it)."""
+    _ensure_permissions()
+    known = _permissions_by_name()
+    models: dict[str, tuple[str, str]] = {}  # "app.model" → (app label, model's name)
+    for perm in known.values():
+        ct = perm.content_type
+        model = ct.model_class()
+        name = str(model._meta.verbose_name_plural) if model else ct.model
+        models[f"{ct.app_label}.{ct.model}"] = (ct.app_label, name)
+
+    def granted(role: Role) -> set[str]:
+        return set(known) if role.permissions == ALL else set(role.permissions)
+
+    sets = {role.code: granted(role) for role in ROLES}
+    ours = _our_apps()
+    used = sorted(
+        {
+            f"{name.split('.')[0]}.{name.split('_', 1)[1]}"
+            for names in sets.values()
+            for name in names
+            if name.split(".")[1].split("_", 1)[0] in dict(ACTIONS)
+            and (name.split(".")[0] in ours or name == "auth.view_user")
+            and "historical" not in name
+        }
+    )
+    lines = [
+        "# Roles and permissions",
+        "",
+        "Written by `python manage.py roles_doc` from `core/roles.py`; a test fails when this",
+        "file and the code differ. A user has one or more roles (Django groups of the same",
+        "code) and sees the rows of their branches only (`core/access.py`).",
+        "",
+        "## The roles",
+        "",
+    ]
+    for role in ROLES:
+        lines.append(f"### {role.name} (`{role.code}`)")
+        lines.append("")
+        lines.append(str(role.description))
+        if role.duties:
+            lines.append("")
+            lines.extend(f"- {duty}" for duty in role.duties)
+        lines.append("")
+    lines += [
+        "## Permission matrix",
+        "",
+        "V view, A add, C change, D delete, for the data of Abonent's own apps. The",
+        "administrator also has every permission on the framework's tables (users, groups,",
+        "sessions, change history, …), which are not listed.",
+        "",
+        "| data | " + " | ".join(role.code for role in ROLES) + " |",
+        "|---|" + "---|" * len(ROLES),
+    ]
+    for key in used:
+        app, model = key.split(".")
+        label = models.get(key, (app, model))[1]
+        cells = []
+        for role in ROLES:
+            letters = "".join(
+                letter for action, letter in ACTIONS if f"{app}.{action}_{model}" in sets[role.code]
+            )
+            cells.append(letters or "·")
+        lines.append(f"| {label} (`{key}`) | " + " | ".join(cells) + " |")
+    lines.append("")
+    return "\n".join(lines)

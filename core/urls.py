@@ -1,11 +1,30 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.contrib.auth import views as django_auth_views
+from django.urls import include, path
 
-from . import views
+from . import auth_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    # Password change needs a login; everything under password/reset/ is public (middleware).
+    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        django_auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        django_auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("staff/", include("core.staff_urls")),
 ]

@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from . import myday
 from .jobs import job_live
 from .models import Job
 
@@ -69,35 +71,15 @@ def _greeting(now) -> str:
 @login_required
 @require_safe
 def home(request):
-    # The base belongs to the subscribers block; read it through its queries module only.
-    from subscribers import queries as subscriber_queries
-
-    user = request.user
-    overview = None
-    if user.has_perm("subscribers.view_subscriber"):
-        overview = subscriber_queries.base_overview()
+    """My day: the widgets the department blocks registered for the user's roles."""
+    widgets = [
+        (widget, render_to_string(widget.template, context, request=request))
+        for widget, context in myday.widgets_for(request)
+    ]
     context = {
         "greeting": _greeting(timezone.now()),
         "today": timezone.localdate(),
-        "overview": overview,
-        "can_import": user.has_perm("subscribers.add_importbatch"),
-        "reports": [
-            (
-                "churn_inflow",
-                _("Churn and inflow"),
-                _("Who came and who left, month by month, by branch and tariff."),
-            ),
-            (
-                "base",
-                _("Base analysis"),
-                _("Active, suspended and terminated subscribers; debtors and debt."),
-            ),
-            (
-                "tariffs",
-                _("Tariffs"),
-                _("How subscribers are spread over tariffs; revenue per subscriber."),
-            ),
-        ],
+        "widgets": widgets,
     }
     return render(request, "core/home.html", context)
 

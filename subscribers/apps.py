@@ -9,6 +9,38 @@ class SubscribersConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_install_mappings, sender=self)
+        from core.myday import Widget, register
+
+        register(
+            Widget(
+                "subscribers.overview",
+                _("The base today"),
+                "subscribers/widgets/overview.html",
+                context=_overview_context,
+                permission="subscribers.view_subscriber",
+                order=10,
+            )
+        )
+        register(
+            Widget(
+                "subscribers.import",
+                _("Billing import"),
+                "subscribers/widgets/import.html",
+                permission="subscribers.add_importbatch",
+                order=800,
+            )
+        )
+
+
+def _overview_context(request) -> dict:
+    from core.access import branch_ids
+
+    from .queries import base_overview
+
+    return {
+        "overview": base_overview(branches=branch_ids(request.user)),
+        "can_import": request.user.has_perm("subscribers.add_importbatch"),
+    }
 
 
 def _install_mappings(sender, using="default", **kwargs):

@@ -11,13 +11,17 @@ def has_subscribers() -> bool:
     return Subscriber.objects.exists()
 
 
-def base_overview() -> dict:
-    """The base right now: active subscribers, debtors and their debt per currency, last import.
+def base_overview(branches: frozenset[int] | None = None) -> dict:
+    """The base right now: active subscribers, debtors and their debt per currency, last import;
+    of the given branches only (None: all).
 
     Debt is read from the balances the billing reported at the last import (negative = debt)."""
-    active = Subscriber.objects.filter(status=Status.ACTIVE).count()
+    base = Subscriber.objects.all()
+    if branches is not None:
+        base = base.filter(branch__in=branches)
+    active = base.filter(status=Status.ACTIVE).count()
     debt_rows = (
-        Subscriber.objects.filter(reported_balance__lt=0)
+        base.filter(reported_balance__lt=0)
         .values("branch__currency")
         .annotate(debtors=Count("id"), total=Sum("reported_balance"))
         .order_by("branch__currency")

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.models import Permission, User
 
+from core.models import StaffProfile
+
 
 @pytest.fixture
 def analyst(db):
@@ -9,6 +11,7 @@ def analyst(db):
     user.user_permissions.add(
         Permission.objects.get(codename="view_monthlyfact", content_type__app_label="subscribers")
     )
+    StaffProfile.objects.create(user=user, all_branches=True)
     return user
 
 

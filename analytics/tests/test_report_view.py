@@ -163,8 +163,9 @@ def test_an_unknown_branch_is_a_form_error(analyst_client, data):
     assert response.context["form"].errors["branch"]
 
 
-# session, user, 2 × permissions, the report's queries, the branch and tariff choices
-@pytest.mark.parametrize("name, queries", [("churn_inflow", 7), ("base", 11), ("tariffs", 8)])
+# session (read, and saved as its idle timeout slides), user, 2 × permissions, the user's
+# branches, the report's queries, the branch and tariff choices: a constant few.
+@pytest.mark.parametrize("name, queries", [("churn_inflow", 11), ("base", 15), ("tariffs", 12)])
 def test_the_page_takes_a_few_queries(
     analyst_client, data, django_assert_max_num_queries, name, queries
 ):
@@ -184,3 +185,31 @@ def test_buildings_are_paged(analyst_client, data):
     assert len(first.context["result"].buildings) == 50
     assert "Page 1 of 2" in first.content.decode()
     assert len(second.context["result"].buildings) == 6
+
+
+def test_a_user_sees_the_figures_of_their_branches_only(client, data):
+    from core.tests.factories import UserFactory
+
+    north = BranchFactory(name="North")
+    MonthlySummaryFactory(
+        month=date(2025, 5, 1), branch=north, active_start=1000, charged=Decimal("777777.00")
+    )
+    perms = ["subscribers.view_monthlyfact"]
+    client.force_login(UserFactory(perms=perms, branches=[BranchFactory(name="Centre")]))
+    html = client.get(url("churn_inflow"), **EN).content.decode()
+    assert "777,777.00" not in html
+    assert "56,500.00" in html
+    refused = client.get(url("churn_inflow", branch="North"), **EN)
+    assert refused.context["form"].errors["branch"]
+    assert "777,777.00" not in refused.content.decode()
+    client.force_login(UserFactory(perms=perms, branches=[north]))
+    html = client.get(url("churn_inflow"), **EN).content.decode()
+    assert "777,777.00" in html and "56,500.00" not in html
+
+
+def test_a_user_without_branches_sees_no_figures(client, data):
+    from core.tests.factories import UserFactory
+
+    client.force_login(UserFactory(perms=["subscribers.view_monthlyfact"], branches=[]))
+    html = client.get(url("churn_inflow"), **EN).content.decode()
+    assert "56,500.00" not in html

@@ -10,7 +10,9 @@ PASSWORD = "correct-horse-battery"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """UserFactory(perms=["app.codename", ...], roles=["head", ...]) grants them directly."""
+    """UserFactory(perms=["app.codename", ...], roles=["head", ...]) grants them directly;
+    branches=[branch, ...] limits the rows the user sees to those branches (every branch by
+    default)."""
 
     class Meta:
         model = get_user_model()
@@ -36,6 +38,19 @@ class UserFactory(factory.django.DjangoModelFactory):
 
             roles_sync()
             self.groups.add(*Group.objects.filter(name__in=extracted))
+
+    @factory.post_generation
+    def branches(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from core.models import StaffProfile
+
+        profile, _created = StaffProfile.objects.get_or_create(user=self)
+        if extracted is None:
+            profile.all_branches = True
+            profile.save(update_fields=["all_branches"])
+        else:
+            profile.branches.set(extracted)
 
 
 class BranchFactory(factory.django.DjangoModelFactory):

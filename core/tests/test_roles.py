@@ -79,3 +79,14 @@ def test_it_tells_the_roles_of_a_user():
 def test_a_user_with_a_role_gets_its_permissions():
     user = UserFactory(roles=["head"])
     assert user.has_perm("subscribers.add_importbatch")
+
+
+def test_the_roles_document_is_written_from_the_code():
+    from django.core.management import call_command
+
+    call_command("roles_doc", check=True)
+
+
+def test_the_four_job_descriptions_are_written_into_their_roles():
+    for code in ("head", "coordinator", "cashier", "supervisor"):
+        assert len(ROLES_BY_CODE[code].duties) >= 3

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from core.jobs import job_execute
-from core.models import Job
+from core.models import Job, StaffProfile
 from core.roles import ROLES, roles_sync
 
 # The kinds of the canonical import format, in the order they are best read.
@@ -103,6 +103,8 @@ class Command(BaseCommand):
                 user.set_password(demo_password(role.code))
                 user.save(update_fields=["password"])
             user.groups.add(groups[role.code])
+            # The demo's staff see every branch; an administrator narrows them on Staff.
+            StaffProfile.objects.get_or_create(user=user, defaults={"all_branches": True})
             users[role.code] = (user, created)
         made = sum(created for _user, created in users.values())
         self.stdout.write(f"Users: {made} created, {len(users) - made} already there.")
