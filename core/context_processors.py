@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # (label, url name, permission or None); later blocks append theirs.
 MENU = [
+    (_("Subscribers"), "registry", "subscribers.view_subscriber", {"name": "subscribers"}),
     (
         _("Churn and inflow"),
         "analytics:report",

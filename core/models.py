@@ -121,3 +121,35 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class RegistryPreference(models.Model):
+    """The columns a user chose for a registry."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    registry = models.CharField(max_length=64)
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "registry"], name="registry_pref_unique")
+        ]
+
+
+class SavedFilter(models.Model):
+    """A user's named filter of a registry (the page's query string)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    registry = models.CharField(max_length=64)
+    name = models.CharField(_("name"), max_length=120)
+    query = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "registry", "name"], name="saved_filter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

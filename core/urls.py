@@ -1,7 +1,7 @@
 from django.contrib.auth import views as django_auth_views
 from django.urls import include, path
 
-from . import auth_views, views
+from . import auth_views, registry, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,4 +27,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("staff/", include("core.staff_urls")),
+    path("r/<slug:name>/", registry.view, name="registry"),
 ]

@@ -9,7 +9,12 @@ class SubscribersConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_install_mappings, sender=self)
+        from core import registry
         from core.myday import Widget, register
+
+        from .registries import SUBSCRIBERS
+
+        registry.register(SUBSCRIBERS)
 
         register(
             Widget(

@@ -1,0 +1,341 @@
+"""One generic registry for every list of the product: filters (a django-filter FilterSet),
+search, sort, keyset pagination, a column chooser, saved filters per user, XLSX export and
+per-row permission (branch scoping). A block configures one in a few lines and registers it in
+its AppConfig.ready():
+
+    register(Registry(
+        name="subscribers", model=Subscriber, title=_("Subscribers"),
+        permission="subscribers.view_subscriber", filterset=SubscriberFilter,
+        columns=[Column("account", _("Account")), ...], search=search_subscribers,
+        branch_field="branch", sorts={"account": ("account",), ...}, default_sort="account",
+    ))
+
+Pages are keyset-paginated: the URL carries the sort key and id of the last row shown
+(`after`), so a deep page costs what the first one does."""
+
+import base64
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import access
+from .models import RegistryPreference, SavedFilter
+
+PAGE_SIZE = 50
+COUNT_CAP = 10_000  # beyond this the page says "more than"
+EXPORT_AT_ONCE = 20_000  # rows; a larger export is refused with a message to narrow it
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: Promise | str
+    value: Callable[[Model], object] | None = None  # default: the attribute of that name
+    default: bool = True  # shown until the user chooses
+    link: bool = False  # links to the row's page (the registry's `link`)
+
+    def get(self, row):
+        if self.value is not None:
+            return self.value(row)
+        value = row
+        for part in self.name.split("__"):
+            value = getattr(value, part, None) if value is not None else None
+        return value
+
+
+@dataclass
+class Registry:
+    name: str
+    model: type[Model]
+    title: Promise | str
+    permission: str
+    filterset: type
+    columns: list[Column]
+    sorts: dict[str, tuple[str, ...]]  # sort name → fields (ending in a unique one is added)
+    default_sort: str
+    search: Callable[[QuerySet, str], QuerySet] | None = None
+    search_help: Promise | str = ""
+    branch_field: str | None = None  # the path to Branch, for per-row scoping
+    link: Callable[[Model], str] | None = None
+    select_related: tuple[str, ...] = ()
+    description: Promise | str = ""
+    sort_labels: dict[str, Promise | str] = field(default_factory=dict)
+
+    def queryset(self, user) -> QuerySet:
+        rows = self.model._default_manager.all()
+        if self.select_related:
+            rows = rows.select_related(*self.select_related)
+        if self.branch_field:
+            rows = access.scoped(rows, user, self.branch_field)
+        return rows
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+_REGISTRIES: dict[str, Registry] = {}
+
+
+def register(registry: Registry) -> Registry:
+    _REGISTRIES[registry.name] = registry
+    return registry
+
+
+def get(name: str) -> Registry:
+    try:
+        return _REGISTRIES[name]
+    except KeyError:
+        raise Http404(name) from None
+
+
+# -- keyset pagination ----------------------------------------------------------------------
+def _encode(values: list) -> str:
+    plain = [v.isoformat() if isinstance(v, (date, datetime)) else str(v) for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _decode(token: str, count: int) -> list | None:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        values = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(values, list) or len(values) != count:
+        return None
+    return values
+
+
+def _after(fields: tuple[str, ...], values: list, descending: bool) -> Q:
+    """Rows after `values` in the order of `fields`: (a > x) or (a = x and b > y) or …"""
+    op = "lt" if descending else "gt"
+    condition = Q()
+    for i, name in enumerate(fields):
+        step = Q(**{f"{name}__{op}": values[i]})
+        for j in range(i):
+            step &= Q(**{fields[j]: values[j]})
+        condition |= step
+    return condition
+
+
+def _key(row, fields: tuple[str, ...]) -> list:
+    values = []
+    for name in fields:
+        value = row
+        for part in name.split("__"):
+            value = getattr(value, part)
+        values.append(value.pk if isinstance(value, Model) else value)
+    return values
+
+
+# -- the page -------------------------------------------------------------------------------
+@dataclass
+class Page:
+    rows: list
+    columns: list[Column]
+    next_token: str | None
+    count: int
+    count_capped: bool
+
+
+def ordered(registry: Registry, rows: QuerySet, sort: str) -> tuple[QuerySet, tuple, bool]:
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    fields = registry.sorts.get(name) or registry.sorts[registry.default_sort.lstrip("-")]
+    fields = (*fields, "pk") if fields[-1] != "pk" else fields
+    order = [f"-{f}" if descending else f for f in fields]
+    return rows.order_by(*order), fields, descending
+
+
+def page_of(registry: Registry, rows: QuerySet, sort: str, after: str | None, shown) -> Page:
+    rows, fields, descending = ordered(registry, rows, sort)
+    total = rows.order_by()[: COUNT_CAP + 1].count()
+    if after:
+        values = _decode(after, len(fields))
+        if values is not None:
+            rows = rows.filter(_after(fields, values, descending))
+    chunk = list(rows[: PAGE_SIZE + 1])
+    next_token = _encode(_key(chunk[PAGE_SIZE - 1], fields)) if len(chunk) > PAGE_SIZE else None
+    return Page(
+        rows=chunk[:PAGE_SIZE],
+        columns=shown,
+        next_token=next_token,
+        count=min(total, COUNT_CAP),
+        count_capped=total > COUNT_CAP,
+    )
+
+
+def shown_columns(registry: Registry, user, requested: list[str]) -> list[Column]:
+    names = [n for n in requested if registry.column(n)]
+    if not names:
+        pref = RegistryPreference.objects.filter(user=user, registry=registry.name).first()
+        names = [n for n in (pref.columns if pref else []) if registry.column(n)]
+    if not names:
+        names = [c.name for c in registry.columns if c.default]
+    return [registry.column(n) for n in names]
+
+
+def filtered(registry: Registry, request, data: QueryDict):
+    """(the FilterSet, the rows it and the search leave) for the user."""
+    rows = registry.queryset(request.user)
+    filterset = registry.filterset(data, queryset=rows, request=request)
+    rows = filterset.qs if filterset.is_valid() else rows.none()
+    text = data.get("q", "").strip()
+    if text and registry.search is not None:
+        rows = registry.search(rows, text)
+    return filterset, rows
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (int, float, Decimal, date, datetime)):
+        return value
+    return str(value)
+
+
+def _shown(value):
+    """A cell as the page shows it: short dates, money with two places, localized."""
+    if isinstance(value, datetime):
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+def export_xlsx(registry: Registry, rows: QuerySet, columns: list[Column]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(registry.title)[:31])
+    sheet.append([str(c.label) for c in columns])
+    for row in rows.iterator(chunk_size=2000):
+        sheet.append([_cell(c.get(row)) for c in columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def view(request, name: str):
+    registry = get(name)
+    if not request.user.has_perm(registry.permission):
+        raise PermissionDenied
+    if request.method == "POST":
+        return _save_preferences(request, registry)
+    data = request.GET
+    filterset, rows = filtered(registry, request, data)
+    requested = data.getlist("col")
+    columns = shown_columns(registry, request.user, requested)
+    sort = data.get("sort") or registry.default_sort
+    if data.get("format") == "xlsx":
+        rows, _fields, _desc = ordered(registry, rows, sort)
+        if rows.order_by()[: EXPORT_AT_ONCE + 1].count() > EXPORT_AT_ONCE:
+            return render(
+                request,
+                "core/registry_too_big.html",
+                {"registry": registry, "limit": EXPORT_AT_ONCE, "back": _query(data, "format")},
+                status=413,
+            )
+        response = HttpResponse(
+            export_xlsx(registry, rows, columns),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{registry.name}.xlsx"'
+        return response
+    page = page_of(registry, rows, sort, data.get("after"), columns)
+    cells = [
+        [
+            (c, _shown(c.get(row)), registry.link(row) if c.link and registry.link else None)
+            for c in columns
+        ]
+        for row in page.rows
+    ]
+    return render(
+        request,
+        "core/registry.html",
+        {
+            "registry": registry,
+            "filterset": filterset,
+            "page": page,
+            "cells": cells,
+            "sort": sort,
+            "query": data.get("q", ""),
+            "next_url": _query(data, "after", after=page.next_token) if page.next_token else None,
+            "first_url": _query(data, "after") if data.get("after") else None,
+            "export_url": _query(data, "after", format="xlsx"),
+            "headers": [
+                (
+                    c,
+                    _query(data, "after", "sort", sort=(f"-{c.name}" if sort == c.name else c.name))
+                    if c.name in registry.sorts
+                    else None,
+                    "↑" if sort == c.name else "↓" if sort == f"-{c.name}" else "",
+                )
+                for c in columns
+            ],
+            "all_columns": registry.columns,
+            "shown": {c.name for c in columns},
+            "saved": SavedFilter.objects.filter(user=request.user, registry=registry.name),
+            "filters_query": _query(data, "after", "col", "sort"),
+        },
+    )
+
+
+def _query(data: QueryDict, *drop: str, **set_: str) -> str:
+    query = data.copy()
+    for key in drop:
+        query.pop(key, None)
+    for key, value in set_.items():
+        query[key] = value
+    return "?" + query.urlencode() if query else "?"
+
+
+def _save_preferences(request, registry: Registry):
+    """POST: save the chosen columns, save the current filter under a name, or delete a saved
+    filter. Each answers with the page again."""
+    action = request.POST.get("action")
+    back = request.POST.get("back", "")
+    if not back.startswith("?"):
+        back = "?"
+    if action == "columns":
+        names = [n for n in request.POST.getlist("col") if registry.column(n)]
+        RegistryPreference.objects.update_or_create(
+            user=request.user, registry=registry.name, defaults={"columns": names}
+        )
+        query = QueryDict(back[1:], mutable=True)
+        query.pop("col", None)
+        back = "?" + query.urlencode()
+    elif action == "save_filter":
+        title = request.POST.get("title", "").strip()[:120]
+        if title:
+            SavedFilter.objects.update_or_create(
+                user=request.user,
+                registry=registry.name,
+                name=title,
+                defaults={"query": back[1:][:2000]},
+            )
+    elif action == "delete_filter":
+        SavedFilter.objects.filter(
+            user=request.user, registry=registry.name, pk=request.POST.get("id") or 0
+        ).delete()
+    return redirect(f"{request.path}{back}")
