@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("core.urls")),
     path("subscribers/", include("subscribers.urls")),
     path("analytics/", include("analytics.urls")),
+    path("api/", include("abonent.api_urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -16,6 +16,7 @@ MENU = [
     (_("Tariffs"), "analytics:report", "subscribers.view_monthlyfact", {"name": "tariffs"}),
     (_("Billing import"), "subscribers:import_list", "subscribers.add_importbatch"),
     (_("Staff"), "staff:users", "auth.change_user"),
+    (_("Audit"), "registry", "core.view_auditevent", {"name": "audit"}),
 ]
 
 

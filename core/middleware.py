@@ -7,6 +7,10 @@ from django_htmx.http import HttpResponseClientRedirect
 # The lock-out page is the answer to a POST to /login/; core/tests/test_auth_public_pages.py
 # walks every URL of the project against this list.
 PUBLIC_PREFIXES = ("/login/", "/password/reset/", "/i18n/", "/static/", "/admin/login/")
+# The API authenticates by itself (a token or the session) and answers 401/403 in JSON rather
+# than redirecting; its docs page is for people in a browser, so it sends them to the login.
+API_PREFIX = "/api/"
+API_BROWSER_PAGES = ("/api/docs/",)
 
 
 class LoginRequiredMiddleware:
@@ -14,7 +18,10 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated and not request.path_info.startswith(PUBLIC_PREFIXES):
+        path = request.path_info
+        if path.startswith(API_PREFIX) and not path.startswith(API_BROWSER_PAGES):
+            return self.get_response(request)
+        if not request.user.is_authenticated and not path.startswith(PUBLIC_PREFIXES):
             if getattr(request, "htmx", False):
                 # A page fragment (e.g. a job's progress) after the session ended: send the whole
                 # page to the login, not the login form into the fragment.

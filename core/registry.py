@@ -46,6 +46,7 @@ class Column:
     value: Callable[[Model], object] | None = None  # default: the attribute of that name
     default: bool = True  # shown until the user chooses
     link: bool = False  # links to the row's page (the registry's `link`)
+    mask: Callable[[Model], object] | None = None  # personal data: what others see instead
 
     def get(self, row):
         if self.value is not None:
@@ -73,6 +74,7 @@ class Registry:
     select_related: tuple[str, ...] = ()
     description: Promise | str = ""
     sort_labels: dict[str, Promise | str] = field(default_factory=dict)
+    private_permission: str | None = None  # who sees the masked columns unmasked
 
     def queryset(self, user) -> QuerySet:
         rows = self.model._default_manager.all()
@@ -187,6 +189,15 @@ def shown_columns(registry: Registry, user, requested: list[str]) -> list[Column
     return [registry.column(n) for n in names]
 
 
+def masked(column: Column) -> Column:
+    """The column as a user without the right to personal data sees it."""
+    if column.mask is None:
+        return column
+    return Column(
+        column.name, column.label, value=column.mask, default=column.default, link=column.link
+    )
+
+
 def filtered(registry: Registry, request, data: QueryDict):
     """(the FilterSet, the rows it and the search leave) for the user."""
     rows = registry.queryset(request.user)
@@ -246,6 +257,8 @@ def view(request, name: str):
     filterset, rows = filtered(registry, request, data)
     requested = data.getlist("col")
     columns = shown_columns(registry, request.user, requested)
+    if registry.private_permission and not request.user.has_perm(registry.private_permission):
+        columns = [masked(c) for c in columns]
     sort = data.get("sort") or registry.default_sort
     if data.get("format") == "xlsx":
         rows, _fields, _desc = ordered(registry, rows, sort)

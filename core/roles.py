@@ -34,6 +34,8 @@ BASE = COVERAGE + (
     "subscribers.view_statusevent",
     "subscribers.view_extraattribute",
 )
+PERSONAL = ("subscribers.view_personal_data",)
+AUDIT = ("core.view_auditevent",)
 LEDGER = (
     "subscribers.view_charge",
     "subscribers.view_payment",
@@ -75,7 +77,13 @@ ROLES: tuple[Role, ...] = (
         "head",
         _("Head of department"),
         _("Runs the subscriber department: plans, reports, staff, the billing import."),
-        REPORTS + BASE + LEDGER + IMPORT + ("subscribers.view_monthlyfact", "auth.view_user"),
+        REPORTS
+        + BASE
+        + PERSONAL
+        + LEDGER
+        + IMPORT
+        + AUDIT
+        + ("subscribers.view_monthlyfact", "auth.view_user"),
         duties=(
             _("Plans the department's work and its figures: connections, churn, collection."),
             _("Reads the analysis forms every month and decides what the department does next."),
@@ -87,7 +95,7 @@ ROLES: tuple[Role, ...] = (
         "coordinator",
         _("Coordinator"),
         _("Takes a new subscriber from the application to a working service."),
-        BASE,
+        BASE + PERSONAL,
         duties=(
             _("Registers applications from every channel and checks the address is served."),
             _("Plans the installers' visits and keeps the schedule up to date."),
@@ -99,7 +107,7 @@ ROLES: tuple[Role, ...] = (
         "cashier",
         _("Cashier"),
         _("Takes payments at the office and answers questions about the balance."),
-        BASE + LEDGER,
+        BASE + PERSONAL + LEDGER,
         duties=(
             _("Takes payments in the office and gives the receipt."),
             _("Explains the balance, charges and payments of an account."),
@@ -110,7 +118,7 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         _("Shift supervisor"),
         _("Leads the office shift, watches the queue and the shift's figures."),
-        REPORTS + BASE + LEDGER,
+        REPORTS + BASE + PERSONAL + LEDGER,
         duties=(
             _("Opens and closes the office shift; spreads the work among the staff on duty."),
             _("Watches the queue, the waiting time and the shift's figures."),
@@ -122,25 +130,25 @@ ROLES: tuple[Role, ...] = (
         "office_manager",
         _("Office manager"),
         _("Serves walk-in subscribers: applications, complaints, contracts."),
-        BASE + LEDGER,
+        BASE + PERSONAL + LEDGER,
     ),
     Role(
         "operator",
         _("Contact-center operator"),
         _("Answers and makes calls by the scripts: inbound requests, reminders, surveys."),
-        BASE + LEDGER,
+        BASE + PERSONAL + LEDGER,
     ),
     Role(
         "collector",
         _("Debt collector"),
         _("Works the overdue registry: calls, promises to pay, letters."),
-        REPORTS + BASE + LEDGER,
+        REPORTS + BASE + PERSONAL + LEDGER,
     ),
     Role(
         "retention",
         _("Retention specialist"),
         _("Keeps subscribers who want to leave and wins back those who left."),
-        REPORTS + BASE + LEDGER,
+        REPORTS + BASE + PERSONAL + LEDGER,
     ),
     Role(
         "sales_agent",
@@ -152,7 +160,7 @@ ROLES: tuple[Role, ...] = (
         "installer",
         _("Installer"),
         _("Connects subscribers at their address; sees the day's visits on a phone."),
-        COVERAGE + ("subscribers.view_subscriber",),
+        COVERAGE + ("subscribers.view_subscriber",) + PERSONAL,
     ),
     Role(
         "recruiter",
@@ -164,7 +172,7 @@ ROLES: tuple[Role, ...] = (
         "trainer",
         _("Trainer"),
         _("Teaches staff the products and the scripts; runs tests."),
-        COVERAGE,
+        BASE,  # real cases for teaching, without personal data
     ),
     Role(
         "admin",

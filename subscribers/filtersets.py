@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.access import branches_of
+from core.filtersets import IdFilter, IdsFilter
 
-from .importing.parse import FieldError, phone_normalize
+from .importing.parse import MONEY_LIMIT, FieldError, phone_normalize
 from .models import City, ExtraAttribute, Status, Subscriber, Tariff, Technology
 
 
@@ -31,12 +32,10 @@ def months_ago(months: int, today: date | None = None) -> date:
 
 
 class SubscriberFilter(django_filters.FilterSet):
-    branch = django_filters.ModelMultipleChoiceFilter(
+    branch = IdsFilter(
         label=_("Branch"), queryset=_branches, widget=forms.SelectMultiple(attrs={"size": 3})
     )
-    city = django_filters.ModelChoiceFilter(
-        label=_("City"), field_name="building__street__city", queryset=_cities
-    )
+    city = IdFilter(label=_("City"), field_name="building__street__city", queryset=_cities)
     street = django_filters.CharFilter(
         label=_("Street"), field_name="building__street__name", lookup_expr="icontains"
     )
@@ -44,7 +43,7 @@ class SubscriberFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
-    tariff = django_filters.ModelMultipleChoiceFilter(
+    tariff = IdsFilter(
         label=_("Tariff"),
         queryset=Tariff.objects.order_by("name"),
         widget=forms.SelectMultiple(attrs={"size": 4}),
@@ -53,19 +52,27 @@ class SubscriberFilter(django_filters.FilterSet):
         label=_("Technology"), choices=Technology.choices
     )
     balance_from = django_filters.NumberFilter(
-        label=_("Balance from"), field_name="reported_balance", lookup_expr="gte"
+        label=_("Balance from"),
+        field_name="reported_balance",
+        lookup_expr="gte",
+        min_value=-MONEY_LIMIT,
+        max_value=MONEY_LIMIT,
     )
     balance_to = django_filters.NumberFilter(
-        label=_("Balance to"), field_name="reported_balance", lookup_expr="lte"
+        label=_("Balance to"),
+        field_name="reported_balance",
+        lookup_expr="lte",
+        min_value=-MONEY_LIMIT,
+        max_value=MONEY_LIMIT,
     )
     debtors = django_filters.BooleanFilter(
         label=_("Debtors only"), method="filter_debtors", widget=forms.CheckboxInput
     )
     tenure_from = django_filters.NumberFilter(
-        label=_("Tenure from, months"), method="filter_tenure_from", min_value=0
+        label=_("Tenure from, months"), method="filter_tenure_from", min_value=0, max_value=1200
     )
     tenure_to = django_filters.NumberFilter(
-        label=_("Tenure to, months"), method="filter_tenure_to", min_value=0
+        label=_("Tenure to, months"), method="filter_tenure_to", min_value=0, max_value=1200
     )
     connected_from = django_filters.DateFilter(
         label=_("Connected from"),

@@ -159,6 +159,7 @@ class Subscriber(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        permissions = [("view_personal_data", _("Can see personal data (phones, e-mail, flat)"))]
         verbose_name = _("subscriber")
         verbose_name_plural = _("subscribers")
         indexes = [

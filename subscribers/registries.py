@@ -1,19 +1,25 @@
 """The subscriber base as registries (core.registry)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import Column, Registry
 
 from .filtersets import SubscriberFilter, search_subscribers
 from .models import Subscriber
+from .privacy import PERMISSION, mask_email, mask_flat, mask_phone
 
 
-def _address(row: Subscriber) -> str:
+def _address(row: Subscriber, flat=None) -> str:
     building = row.building
     if building is None:
         return ""
-    flat = f", {row.flat}" if row.flat else ""
-    return f"{building.street.name}, {building.house}{flat}"
+    flat = row.flat if flat is None else flat
+    return f"{building.street.name}, {building.house}" + (f", {flat}" if flat else "")
+
+
+def _address_masked(row: Subscriber) -> str:
+    return _address(row, flat=mask_flat(row.flat) or "")
 
 
 SUBSCRIBERS = Registry(
@@ -24,10 +30,10 @@ SUBSCRIBERS = Registry(
     permission="subscribers.view_subscriber",
     filterset=SubscriberFilter,
     columns=[
-        Column("account", _("Account")),
+        Column("account", _("Account"), link=True),
         Column("full_name", _("Subscriber")),
-        Column("phone", _("Phone")),
-        Column("address", _("Address"), value=_address),
+        Column("phone", _("Phone"), mask=lambda r: mask_phone(r.phone)),
+        Column("address", _("Address"), value=_address, mask=_address_masked),
         Column("branch", _("Branch"), value=lambda r: r.branch.name),
         Column("tariff", _("Tariff"), value=lambda r: r.tariff.name if r.tariff else None),
         Column("status", _("Status"), value=lambda r: r.get_status_display()),
@@ -35,8 +41,8 @@ SUBSCRIBERS = Registry(
         Column("reported_balance", _("Balance")),
         Column("connected_on", _("Connected")),
         Column("terminated_on", _("Terminated"), default=False),
-        Column("email", _("E-mail"), default=False),
-        Column("phone2", _("Second phone"), default=False),
+        Column("email", _("E-mail"), default=False, mask=lambda r: mask_email(r.email)),
+        Column("phone2", _("Second phone"), default=False, mask=lambda r: mask_phone(r.phone2)),
     ],
     sorts={
         "account": ("account",),
@@ -50,5 +56,7 @@ SUBSCRIBERS = Registry(
         "Account, phone in any form or its last digits, part of the name, or street and house."
     ),
     branch_field="branch",
+    private_permission=PERMISSION,
+    link=lambda r: reverse("subscribers:card", kwargs={"pk": r.pk}),
     select_related=("branch", "tariff", "building__street"),
 )

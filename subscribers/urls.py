@@ -5,4 +5,5 @@ from . import views
 app_name = "subscribers"
 urlpatterns = [
     path("imports/", views.import_list, name="import_list"),
+    path("<int:pk>/", views.card, name="card"),
 ]

@@ -5,17 +5,23 @@ from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import audit
+from core.access import scoped
 from core.jobs import job_start
-from core.models import Job
+from core.models import AuditEvent, Job
 from core.views import stat_rows
 
-from . import queries
+from . import card as card_data
+from . import privacy, queries
 from .forms import ImportUploadForm, safe_name
+from .models import Subscriber
 from .tasks import billing_import_task
 
 # The counters of a past import worth a glance in the history; the job page shows them all.
@@ -89,3 +95,51 @@ def import_list(request):
         "subscribers/import_list.html",
         {"form": form, "batches": batches, "jobs": queries.import_jobs()},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def card(request, pk: int):
+    """The subscriber card. Opening it is audited; so is revealing the personal data, which
+    only a role with the right may do (the others see it masked)."""
+    if not request.user.has_perm("subscribers.view_subscriber"):
+        raise PermissionDenied
+    rows = scoped(
+        Subscriber.objects.select_related("branch", "tariff", "building__street__city"),
+        request.user,
+        "branch",
+    )
+    subscriber = get_object_or_404(rows, pk=pk)
+    allowed = privacy.may_see(request.user)
+    revealed = False
+    if request.method == "POST":
+        if request.POST.get("action") != "reveal" or not allowed:
+            raise PermissionDenied
+        audit.record(
+            request, AuditEvent.Action.PERSONAL_DATA_REVEALED, subscriber, branch=subscriber.branch
+        )
+        revealed = True
+    else:
+        audit.record(request, AuditEvent.Action.CARD_OPENED, subscriber, branch=subscriber.branch)
+    s = subscriber
+    profile = {
+        "phone": s.phone if revealed else privacy.mask_phone(s.phone),
+        "phone2": s.phone2 if revealed else privacy.mask_phone(s.phone2),
+        "email": s.email if revealed else privacy.mask_email(s.email),
+        "flat": s.flat if revealed else privacy.mask_flat(s.flat),
+    }
+    context = {
+        "subscriber": s,
+        "profile": profile,
+        "revealed": revealed,
+        "may_reveal": allowed and not revealed,
+        "ledger": card_data.ledger(s),
+        "chart": card_data.months_chart(s),
+        "timeline": card_data.timeline(s),
+        "extra": card_data.extra_attributes(s),
+        "changes": card_data.changes(s),
+        "tabs": [
+            (tab, render_to_string(tab.template, ctx, request=request))
+            for tab, ctx in card_data.tabs_for(request, s)
+        ],
+    }
+    return render(request, "subscribers/card.html", context)

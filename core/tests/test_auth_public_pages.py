@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from core.middleware import PUBLIC_PREFIXES
+from core.middleware import API_BROWSER_PAGES, API_PREFIX, PUBLIC_PREFIXES
 from core.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +87,7 @@ def test_the_walk_covers_the_whole_project():
     for name in ("home", "login", "logout", "password_change", "password_reset_confirm"):
         assert any(entry.name == name for entry in urls.values()), name
     assert any(path.startswith("/admin/") for path in urls)
+    assert any(is_api(path) for path in urls) and "/api/docs/" in urls
     for path, entry in urls.items():
         assert resolve(path).func == entry.callback, path
 
@@ -95,19 +96,47 @@ def test_the_public_list_is_the_agreed_one():
     assert set(PUBLIC_PREFIXES) == set(PUBLIC)
 
 
+def is_api(path: str) -> bool:
+    return path.startswith(API_PREFIX) and not path.startswith(API_BROWSER_PAGES)
+
+
 def test_every_page_is_public_by_the_list_or_asks_to_log_in(client):
     for path, _entry in every_url():
         response = client.get(path)
         if path.startswith(tuple(PUBLIC)):
             assert response.status_code < 500, path
             continue
+        if is_api(path):
+            # The API asks for credentials (in JSON; the schema in its own OpenAPI types)
+            # instead of redirecting to the login page.
+            assert response.status_code == 401, path
+            assert response["WWW-Authenticate"] == "Token", path
+            assert response["Content-Type"].startswith(
+                ("application/json", "application/vnd.oai.openapi")
+            ), path
+            continue
         assert response.status_code == 302, path
         assert response["Location"].startswith(reverse("login") + "?next="), path
 
 
 def test_no_view_is_exempt_from_csrf_checks():
-    exempt = [path for path, entry in every_url() if getattr(entry.callback, "csrf_exempt", False)]
+    # DRF marks its views exempt and checks CSRF itself for a session-authenticated request
+    # (test_it_refuses_an_api_post_by_session_without_the_csrf_token); a token needs none.
+    exempt = [
+        path
+        for path, entry in every_url()
+        if getattr(entry.callback, "csrf_exempt", False) and not path.startswith(API_PREFIX)
+    ]
     assert exempt == []
+
+
+def test_it_refuses_an_api_post_by_session_without_the_csrf_token(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(is_superuser=True))
+    response = client.post(reverse("api:import-list"), {})
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
 
 
 def test_it_refuses_a_login_without_the_csrf_token():

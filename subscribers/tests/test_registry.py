@@ -190,3 +190,19 @@ def test_a_download_too_big_for_once_asks_to_narrow_it(client, clerk, branch, mo
 def test_a_user_without_the_right_gets_no_registry(client):
     client.force_login(UserFactory(roles=["recruiter"]))
     assert client.get(URL).status_code == 403
+
+
+def test_numbers_beyond_any_range_are_refused_not_crashed_on(client, clerk, branch):
+    SubscriberFactory(account="1", branch=branch)
+    huge = "9" * 30
+    for params in (
+        {"tenure_from": huge},
+        {"branch": huge},
+        {"city": huge},
+        {"tariff": huge},
+        {"balance_to": huge},
+    ):
+        response = client.get(URL, params, **EN)
+        assert response.status_code == 200, params
+        assert response.context["filterset"].form.errors, params
+        assert accounts(response) == []

@@ -1,0 +1,34 @@
+"""The REST API (docs/api.md): one router for every block's viewsets, the OpenAPI schema and
+its docs page."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from subscribers import api as subscribers_api
+
+app_name = "api"
+
+router = DefaultRouter()
+# No ".json" suffix routes: the format is negotiated by the Accept header (or ?format=).
+router.include_format_suffixes = False
+router.register("subscribers", subscribers_api.SubscriberViewSet, basename="subscriber")
+router.register(
+    r"subscribers/(?P<subscriber_pk>[0-9]+)/charges",
+    subscribers_api.ChargeViewSet,
+    basename="charge",
+)
+router.register(
+    r"subscribers/(?P<subscriber_pk>[0-9]+)/payments",
+    subscribers_api.PaymentViewSet,
+    basename="payment",
+)
+router.register("buildings", subscribers_api.BuildingViewSet, basename="building")
+router.register("tariffs", subscribers_api.TariffViewSet, basename="tariff")
+router.register("imports", subscribers_api.ImportJobViewSet, basename="import")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]
