@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def validate_time_zone(value: str) -> None:
@@ -32,6 +33,7 @@ class Branch(models.Model):
     currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.RUB
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("branch")
@@ -114,6 +116,7 @@ class StaffProfile(models.Model):
         default=False,
         help_text=_("Sees the rows of every branch, including branches added later."),
     )
+    history = HistoricalRecords(m2m_fields=[branches])
 
     class Meta:
         verbose_name = _("staff profile")

@@ -1,13 +1,12 @@
 """The subscriber block's REST API: subscribers, buildings, tariffs, a subscriber's ledger (read
 only) and the billing import (jobs, and the upload that starts one)."""
 
-import shutil
 from pathlib import PurePath
 
 import django_filters
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,17 +23,14 @@ from rest_framework.response import Response
 from core.access import scoped
 from core.api import BranchScopedMixin, ModelPermission
 from core.filtersets import ID_MAX
-from core.jobs import job_live, job_start
+from core.jobs import job_live
 from core.models import Job
 
-from . import privacy
+# The page's helpers, so an upload through the API is saved exactly as one through the page.
+from . import privacy, services
 from .filtersets import SubscriberFilter, search_subscribers
 from .forms import ImportUploadForm
 from .models import Building, Charge, ExtraAttribute, ImportBatch, Payment, Subscriber, Tariff
-from .tasks import billing_import_task
-
-# The page's helpers, so an upload through the API is saved exactly as one through the page.
-from .views import _save_uploads, import_dir
 
 # -- subscribers ------------------------------------------------------------------------------
 
@@ -352,27 +348,17 @@ class ImportJobViewSet(
                 {field: [e["message"] for e in errors] for field, errors in _errors(form)},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        mapping = form.cleaned_data["mapping"]
-        job = Job.objects.create(
-            kind=Job.Kind.BILLING_IMPORT,
-            params={
-                "paths": [],
-                "mapping": mapping.slug if mapping else None,
-                "language": get_language(),
-            },
-            created_by=request.user,
-        )
         try:
-            job.params["paths"] = _save_uploads(job, form.cleaned_data["files"])
-        except OSError:
-            shutil.rmtree(import_dir(job), ignore_errors=True)
-            job.delete()
+            job = services.import_job_start(
+                files=form.cleaned_data["files"],
+                mapping=form.cleaned_data["mapping"],
+                user=request.user,
+            )
+        except services.UploadNotSaved:
             return Response(
                 {"non_field_errors": [_("The files could not be saved on the server; try again.")]},
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
-        job.save(update_fields=["params"])
-        job_start(job, billing_import_task)
         job.refresh_from_db()
         status_url = request.build_absolute_uri(reverse("api:import-detail", args=[job.pk]))
         return Response(

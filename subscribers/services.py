@@ -287,3 +287,53 @@ def mappings_install(*, using: str = "default") -> int:
         )
         created += was_created
     return created
+
+
+class UploadNotSaved(Exception):
+    """The uploaded files could not be written to the server's disk; no job was left."""
+
+
+def import_dir(job: Job) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / str(job.pk)
+
+
+def import_job_start(*, files, mapping: ImportMapping | None, user) -> Job:
+    """Save uploaded export files and start their import as a background job (the page and the
+    API both). The job's messages are written in the language of the person who started it.
+    Nothing half-written: when the files cannot be saved, the job is removed (UploadNotSaved)."""
+    import shutil
+
+    from django.utils.translation import get_language
+
+    from core.jobs import job_start
+
+    from .forms import safe_name
+    from .tasks import billing_import_task
+
+    job = Job.objects.create(
+        kind=Job.Kind.BILLING_IMPORT,
+        params={
+            "paths": [],
+            "mapping": mapping.slug if mapping else None,
+            "language": get_language(),
+        },
+        created_by=user,
+    )
+    target = import_dir(job)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        paths = []
+        for upload in files:
+            path = target / safe_name(upload.name)
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            paths.append(str(path))
+    except OSError as exc:
+        shutil.rmtree(target, ignore_errors=True)
+        job.delete()
+        raise UploadNotSaved from exc
+    job.params["paths"] = paths
+    job.save(update_fields=["params"])
+    job_start(job, billing_import_task)
+    return job

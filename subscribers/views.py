@@ -1,28 +1,23 @@
 """Pages of the subscriber block: the billing import."""
 
-import shutil
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
-from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core import audit
 from core.access import scoped
-from core.jobs import job_start
-from core.models import AuditEvent, Job
+from core.models import AuditEvent
 from core.views import stat_rows
 
 from . import card as card_data
-from . import privacy, queries
-from .forms import ImportUploadForm, safe_name
+from . import privacy, queries, services
+from .forms import ImportUploadForm
 from .models import Subscriber
-from .tasks import billing_import_task
 
 # The counters of a past import worth a glance in the history; the job page shows them all.
 BATCH_SUMMARY = (
@@ -34,23 +29,6 @@ BATCH_SUMMARY = (
 )
 
 
-def import_dir(job: Job) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / str(job.pk)
-
-
-def _save_uploads(job: Job, files) -> list[str]:
-    target = import_dir(job)
-    target.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for upload in files:
-        path = target / safe_name(upload.name)
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        paths.append(str(path))
-    return paths
-
-
 @require_http_methods(["GET", "POST"])
 @permission_required("subscribers.add_importbatch", raise_exception=True)
 def import_list(request):
@@ -59,27 +37,15 @@ def import_list(request):
     else:
         form = ImportUploadForm()
     if form.is_bound and form.is_valid():
-        mapping = form.cleaned_data["mapping"]
-        job = Job.objects.create(
-            kind=Job.Kind.BILLING_IMPORT,
-            # The job's messages are written in the language of the person who started it.
-            params={
-                "paths": [],
-                "mapping": mapping.slug if mapping else None,
-                "language": get_language(),
-            },
-            created_by=request.user,
-        )
         try:
-            job.params["paths"] = _save_uploads(job, form.cleaned_data["files"])
-        except OSError:
-            # Nothing half-written: no job without its files.
-            shutil.rmtree(import_dir(job), ignore_errors=True)
-            job.delete()
+            job = services.import_job_start(
+                files=form.cleaned_data["files"],
+                mapping=form.cleaned_data["mapping"],
+                user=request.user,
+            )
+        except services.UploadNotSaved:
             form.add_error(None, _("The files could not be saved on the server; try again."))
         else:
-            job.save(update_fields=["params"])
-            job_start(job, billing_import_task)
             return redirect("job_detail", pk=job.pk)
 
     batches = [

@@ -198,3 +198,21 @@ def test_an_unknown_time_zone_is_refused(client, admin):
     assert response.status_code == 200
     assert response.context["form"].errors["time_zone"]
     assert not Branch.objects.filter(name="Марс").exists()
+
+
+def test_changes_to_branches_and_staff_are_kept_with_who_made_them(client, admin):
+    tver, samara = BranchFactory(name="Тверь"), BranchFactory(name="Самара")
+    url = reverse("staff:branch_edit", kwargs={"pk": tver.pk})
+    client.post(url, {"name": "Тверской филиал", "time_zone": "Europe/Moscow", "currency": "RUB"})
+    last = tver.history.order_by("-history_date").first()
+    assert (last.name, last.history_user) == ("Тверской филиал", admin)
+    user = UserFactory(
+        username="petrov", email="p@example.ru", roles=["collector"], branches=[tver]
+    )
+    data = new_user(username="petrov", email="p@example.ru", roles=["collector"])
+    data["branches"] = [samara.pk]
+    for key in ("password1", "password2"):
+        data.pop(key)
+    client.post(reverse("staff:user_edit", kwargs={"pk": user.pk}), data)
+    records = StaffProfile.objects.get(user=user).history.order_by("-history_date")
+    assert records.first().history_user == admin

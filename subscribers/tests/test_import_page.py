@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core.models import Job
 from core.tests.factories import JobFactory, UserFactory
-from subscribers import views
+from subscribers import tasks
 from subscribers.tests.factories import ImportBatchFactory, ImportMappingFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def task(settings, tmp_path, monkeypatch):
     settings.ABONENT_JOB_RUNNER = "sync"
     settings.MEDIA_ROOT = tmp_path
     fake = FakeTask()
-    monkeypatch.setattr(views, "billing_import_task", fake)
+    monkeypatch.setattr(tasks, "billing_import_task", fake)  # read by services.import_job_start
     return fake
 
 
