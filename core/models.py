@@ -54,6 +54,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         BILLING_IMPORT = "billing_import", _("Billing import")
         REPORT_EXPORT = "report_export", _("Report export")
+        REGISTRY_EXPORT = "registry_export", _("List download")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -28,15 +30,18 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import access
-from .models import RegistryPreference, SavedFilter
+from .jobs import job_start
+from .models import Job, RegistryPreference, SavedFilter
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # beyond this the page says "more than"
-EXPORT_AT_ONCE = 20_000  # rows; a larger export is refused with a message to narrow it
+EXPORT_AT_ONCE = 20_000  # rows downloaded at once; more are written by a background job
+EXPORT_MAX = 1_000_000  # an XLSX sheet holds about a million rows; more must be narrowed
 
 
 @dataclass(frozen=True)
@@ -262,13 +267,32 @@ def view(request, name: str):
     sort = data.get("sort") or registry.default_sort
     if data.get("format") == "xlsx":
         rows, _fields, _desc = ordered(registry, rows, sort)
-        if rows.order_by()[: EXPORT_AT_ONCE + 1].count() > EXPORT_AT_ONCE:
+        size = rows.order_by()[: EXPORT_MAX + 1].count()
+        if size > EXPORT_MAX:
             return render(
                 request,
                 "core/registry_too_big.html",
-                {"registry": registry, "limit": EXPORT_AT_ONCE, "back": _query(data, "format")},
+                {"registry": registry, "limit": EXPORT_MAX, "back": _query(data, "format")},
                 status=413,
             )
+        if size > EXPORT_AT_ONCE:
+            # A big download is written in the background; the job page shows its progress
+            # and then the link.
+            job = Job.objects.create(
+                kind=Job.Kind.REGISTRY_EXPORT,
+                params={
+                    "registry": registry.name,
+                    "query": _query(data, "format", "after")[1:],
+                    "columns": [c.name for c in columns],
+                    "sort": sort,
+                    "language": get_language(),
+                },
+                created_by=request.user,
+            )
+            from .tasks import registry_export_task
+
+            job_start(job, registry_export_task)
+            return redirect("job_detail", pk=job.pk)
         response = HttpResponse(
             export_xlsx(registry, rows, columns),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -312,6 +336,48 @@ def view(request, name: str):
             "filters_query": _query(data, "after", "col", "sort"),
         },
     )
+
+
+def export_path(job: Job) -> Path:
+    return Path(settings.MEDIA_ROOT) / "exports" / str(job.pk) / f"{job.params['registry']}.xlsx"
+
+
+def export_job_run(job: Job) -> dict:
+    """The background download: the registry's rows for the job's user, filter and columns."""
+    from types import SimpleNamespace
+
+    from openpyxl import Workbook
+
+    from .jobs import job_update
+
+    registry = get(job.params["registry"])
+    user = job.created_by
+    if user is None or not user.has_perm(registry.permission):
+        raise PermissionDenied
+    request = SimpleNamespace(user=user)
+    _filterset, rows = filtered(registry, request, QueryDict(job.params["query"]))
+    rows, _fields, _desc = ordered(registry, rows, job.params.get("sort") or registry.default_sort)
+    columns = shown_columns(registry, user, job.params.get("columns") or [])
+    if registry.private_permission and not user.has_perm(registry.private_permission):
+        columns = [masked(c) for c in columns]
+    total = rows.order_by().count() or 1
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(registry.title)[:31])
+    sheet.append([str(c.label) for c in columns])
+    written = 0
+    for row in rows.iterator(chunk_size=2000):
+        sheet.append([_cell(c.get(row)) for c in columns])
+        written += 1
+        if written % 5000 == 0:
+            job_update(
+                job,
+                progress=int(95 * written / total),
+                stage=_("Rows written: %(n)s") % {"n": written},
+            )
+    path = export_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return {"ok": True, "stats": {"rows": written}, "download": True}
 
 
 def _query(data: QueryDict, *drop: str, **set_: str) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/<int:pk>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
     # Password change needs a login; everything under password/reset/ is public (middleware).
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),

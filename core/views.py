@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
@@ -18,6 +19,7 @@ JOB_PAGES = {Job.Kind.BILLING_IMPORT: "subscribers:import_list"}
 
 # Labels of the counters jobs put in result["stats"]; an unknown key is shown humanised.
 STAT_LABELS = {
+    "rows": _("Rows written"),
     "branches_rows": _("Branch rows read"),
     "buildings_rows": _("Building rows read"),
     "subscribers_rows": _("Subscriber rows read"),
@@ -113,3 +115,18 @@ def job_detail(request, pk: int):
     }
     template = "core/_job_progress.html" if request.htmx else "core/job_detail.html"
     return render(request, template, context)
+
+
+@login_required
+@require_safe
+def job_download(request, pk: int):
+    """The file a finished download job wrote, for whoever may see the job."""
+    from .registry import export_path
+
+    job = get_object_or_404(Job, pk=pk, kind=Job.Kind.REGISTRY_EXPORT, status=Job.Status.DONE)
+    if job.created_by_id != request.user.pk:  # the rows of their branches, their columns
+        raise PermissionDenied
+    path = export_path(job)
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

@@ -179,8 +179,8 @@ def test_the_xlsx_has_the_shown_columns_and_the_filtered_rows(client, clerk, bra
     assert len(rows) == 2
 
 
-def test_a_download_too_big_for_once_asks_to_narrow_it(client, clerk, branch, monkeypatch):
-    monkeypatch.setattr(core_registry, "EXPORT_AT_ONCE", 2)
+def test_a_download_too_big_for_one_sheet_asks_to_narrow_it(client, clerk, branch, monkeypatch):
+    monkeypatch.setattr(core_registry, "EXPORT_MAX", 2)
     SubscriberFactory.create_batch(3, branch=branch)
     response = client.get(URL, {"format": "xlsx"}, **EN)
     assert response.status_code == 413
@@ -206,3 +206,27 @@ def test_numbers_beyond_any_range_are_refused_not_crashed_on(client, clerk, bran
         assert response.status_code == 200, params
         assert response.context["filterset"].form.errors, params
         assert accounts(response) == []
+
+
+def test_a_big_download_is_written_in_the_background_for_its_user_only(
+    client, clerk, branch, monkeypatch, settings, tmp_path
+):
+    from core.models import Job
+
+    settings.ABONENT_JOB_RUNNER = "sync"
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(core_registry, "EXPORT_AT_ONCE", 2)
+    SubscriberFactory.create_batch(3, branch=branch, status=Status.ACTIVE)
+    SubscriberFactory(branch=BranchFactory(name="Самара"))
+    response = client.get(URL, {"status": "active", "format": "xlsx"}, **EN)
+    job = Job.objects.get(kind=Job.Kind.REGISTRY_EXPORT)
+    assert response.status_code == 302 and response["Location"].endswith(f"/jobs/{job.pk}/")
+    assert job.status == Job.Status.DONE, job.result
+    page = client.get(response["Location"], **EN).content.decode()
+    download = reverse("job_download", kwargs={"pk": job.pk})
+    assert download in page
+    file = client.get(download)
+    rows = list(load_workbook(io.BytesIO(b"".join(file.streaming_content))).active.values)
+    assert len(rows) == 4  # the header and this user's three active subscribers
+    client.force_login(UserFactory(perms=["subscribers.view_subscriber", "core.view_job"]))
+    assert client.get(download).status_code == 403
