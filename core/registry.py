@@ -44,6 +44,14 @@ EXPORT_AT_ONCE = 20_000  # rows downloaded at once; more are written by a backgr
 EXPORT_MAX = 1_000_000  # an XLSX sheet holds about a million rows; more must be narrowed
 
 
+def follow(row, path: str):
+    """row.a.b for the path "a__b"; None where a step is missing."""
+    value = row
+    for part in path.split("__"):
+        value = getattr(value, part, None) if value is not None else None
+    return value
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -54,12 +62,7 @@ class Column:
     mask: Callable[[Model], object] | None = None  # personal data: what others see instead
 
     def get(self, row):
-        if self.value is not None:
-            return self.value(row)
-        value = row
-        for part in self.name.split("__"):
-            value = getattr(value, part, None) if value is not None else None
-        return value
+        return self.value(row) if self.value is not None else follow(row, self.name)
 
 
 @dataclass
@@ -138,13 +141,8 @@ def _after(fields: tuple[str, ...], values: list, descending: bool) -> Q:
 
 
 def _key(row, fields: tuple[str, ...]) -> list:
-    values = []
-    for name in fields:
-        value = row
-        for part in name.split("__"):
-            value = getattr(value, part)
-        values.append(value.pk if isinstance(value, Model) else value)
-    return values
+    values = [follow(row, name) for name in fields]
+    return [v.pk if isinstance(v, Model) else v for v in values]
 
 
 # -- the page -------------------------------------------------------------------------------
@@ -191,7 +189,10 @@ def shown_columns(registry: Registry, user, requested: list[str]) -> list[Column
         names = [n for n in (pref.columns if pref else []) if registry.column(n)]
     if not names:
         names = [c.name for c in registry.columns if c.default]
-    return [registry.column(n) for n in names]
+    columns = [registry.column(n) for n in names]
+    if registry.private_permission and not user.has_perm(registry.private_permission):
+        columns = [masked(c) for c in columns]  # personal data as this user may see it
+    return columns
 
 
 def masked(column: Column) -> Column:
@@ -237,17 +238,24 @@ def _shown(value):
     return value
 
 
-def export_xlsx(registry: Registry, rows: QuerySet, columns: list[Column]) -> bytes:
+def write_xlsx(
+    registry: Registry, rows: QuerySet, columns: list[Column], out, progress=None
+) -> int:
+    """Write the header and the rows to `out` (a path or a file); progress(written) is called
+    every 5,000 rows. Returns the number of rows."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(registry.title)[:31])
     sheet.append([str(c.label) for c in columns])
+    written = 0
     for row in rows.iterator(chunk_size=2000):
         sheet.append([_cell(c.get(row)) for c in columns])
-    out = io.BytesIO()
+        written += 1
+        if progress is not None and written % 5000 == 0:
+            progress(written)
     book.save(out)
-    return out.getvalue()
+    return written
 
 
 @login_required
@@ -262,8 +270,6 @@ def view(request, name: str):
     filterset, rows = filtered(registry, request, data)
     requested = data.getlist("col")
     columns = shown_columns(registry, request.user, requested)
-    if registry.private_permission and not request.user.has_perm(registry.private_permission):
-        columns = [masked(c) for c in columns]
     sort = data.get("sort") or registry.default_sort
     if data.get("format") == "xlsx":
         rows, _fields, _desc = ordered(registry, rows, sort)
@@ -293,8 +299,10 @@ def view(request, name: str):
 
             job_start(job, registry_export_task)
             return redirect("job_detail", pk=job.pk)
+        out = io.BytesIO()
+        write_xlsx(registry, rows, columns, out)
         response = HttpResponse(
-            export_xlsx(registry, rows, columns),
+            out.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{registry.name}.xlsx"'
@@ -346,8 +354,6 @@ def export_job_run(job: Job) -> dict:
     """The background download: the registry's rows for the job's user, filter and columns."""
     from types import SimpleNamespace
 
-    from openpyxl import Workbook
-
     from .jobs import job_update
 
     registry = get(job.params["registry"])
@@ -358,25 +364,15 @@ def export_job_run(job: Job) -> dict:
     _filterset, rows = filtered(registry, request, QueryDict(job.params["query"]))
     rows, _fields, _desc = ordered(registry, rows, job.params.get("sort") or registry.default_sort)
     columns = shown_columns(registry, user, job.params.get("columns") or [])
-    if registry.private_permission and not user.has_perm(registry.private_permission):
-        columns = [masked(c) for c in columns]
     total = rows.order_by().count() or 1
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(registry.title)[:31])
-    sheet.append([str(c.label) for c in columns])
-    written = 0
-    for row in rows.iterator(chunk_size=2000):
-        sheet.append([_cell(c.get(row)) for c in columns])
-        written += 1
-        if written % 5000 == 0:
-            job_update(
-                job,
-                progress=int(95 * written / total),
-                stage=_("Rows written: %(n)s") % {"n": written},
-            )
+
+    def progress(written: int) -> None:
+        stage = _("Rows written: %(n)s") % {"n": written}
+        job_update(job, progress=int(95 * written / total), stage=stage)
+
     path = export_path(job)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    written = write_xlsx(registry, rows, columns, path, progress)
     return {"ok": True, "stats": {"rows": written}, "download": True}
 
 

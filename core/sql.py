@@ -139,22 +139,23 @@ class IndexesDropped:
             return self
         _fire_deferred_checks()
         kinds = "('u', 'f')" if self.keep_primary else "('p', 'u', 'f')"
-        backing = set()
-        for name, definition, index in fetchall(
-            f"""SELECT conname, pg_get_constraintdef(oid), conindid::regclass::text
+        # Indexes that back a key or unique constraint go and come with their constraint.
+        backing = {
+            row[0].strip('"')
+            for row in fetchall(
+                "SELECT conindid::regclass::text FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('p', 'u')",
+                [self.table],
+            )
+        }
+        for name, definition in fetchall(
+            f"""SELECT conname, pg_get_constraintdef(oid)
                 FROM pg_constraint WHERE conrelid = %s::regclass AND contype IN {kinds}
                 ORDER BY contype DESC""",
             [self.table],
         ):
             self.constraints.append((name, definition))
-            backing.add(index.strip('"'))
             execute(f'ALTER TABLE {self.table} DROP CONSTRAINT "{name}"')
-        primary = fetchall(
-            "SELECT conindid::regclass::text FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'p'",
-            [self.table],
-        )
-        backing |= {row[0].strip('"') for row in primary}
         for name, definition in fetchall(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [self.table]
         ):

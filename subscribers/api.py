@@ -80,11 +80,8 @@ class SubscriberSerializer(serializers.ModelSerializer):
     def to_representation(self, subscriber):
         data = super().to_representation(subscriber)
         # Personal data as the pages show it: masked for those without the right to see it.
-        if not self.context.get("personal_data", False):
-            data["phone"] = privacy.mask_phone(data["phone"])
-            data["phone2"] = privacy.mask_phone(data["phone2"])
-            data["email"] = privacy.mask_email(data["email"])
-            data["flat"] = privacy.mask_flat(data["flat"])
+        shown = self.context.get("personal_data", False)
+        data.update(privacy.personal_data({k: data[k] for k in privacy.MASKS}, shown=shown))
         return data
 
 

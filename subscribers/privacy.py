@@ -26,3 +26,11 @@ def mask_email(email: str) -> str:
 
 def mask_flat(flat: str) -> str:
     return "**" if flat else ""
+
+
+MASKS = {"phone": mask_phone, "phone2": mask_phone, "email": mask_email, "flat": mask_flat}
+
+
+def personal_data(values: dict, *, shown: bool) -> dict:
+    """The personal fields of `values` (phone, phone2, email, flat), masked unless shown."""
+    return {key: value if shown else MASKS[key](value) for key, value in values.items()}

@@ -87,12 +87,7 @@ def card(request, pk: int):
     else:
         audit.record(request, AuditEvent.Action.CARD_OPENED, subscriber, branch=subscriber.branch)
     s = subscriber
-    profile = {
-        "phone": s.phone if revealed else privacy.mask_phone(s.phone),
-        "phone2": s.phone2 if revealed else privacy.mask_phone(s.phone2),
-        "email": s.email if revealed else privacy.mask_email(s.email),
-        "flat": s.flat if revealed else privacy.mask_flat(s.flat),
-    }
+    profile = privacy.personal_data({key: getattr(s, key) for key in privacy.MASKS}, shown=revealed)
     context = {
         "subscriber": s,
         "profile": profile,

@@ -15,15 +15,14 @@ the checked path, which names every bad row."""
 import zoneinfo
 from datetime import date, datetime, timedelta
 
-import psycopg
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 
 from core.models import Branch
 from core.sql import IndexesDropped, analyze, create_temp_table, execute, fetchall
 
 from ..models import Charge, Payment, Service, Subscriber, Tariff
 from .parse import FieldError, Parsers
-from .rawcopy import _copy_file
+from .rawcopy import COPY_ERRORS, copy_file
 from .readers import Format, Table
 
 BRANCH = Branch._meta.db_table
@@ -80,7 +79,7 @@ class DirectLedger:
         try:
             with transaction.atomic():
                 load(table)
-        except (NotDirect, DatabaseError, psycopg.Error, UnicodeError):
+        except (NotDirect, *COPY_ERRORS):
             return False
         return True
 
@@ -102,7 +101,7 @@ class DirectLedger:
         return self._attempt(self._charges, table)
 
     def _charges(self, table: Table) -> None:
-        total = _copy_file(table, self.fmt, "raw_charge")
+        total = copy_file(table, self.fmt, "raw_charge")
         service, tariff = self._col(table, "service"), self._col(table, "tariff")
         period, amount = self._col(table, "period"), self._col(table, "amount")
         groups = fetchall(f"""
@@ -120,9 +119,7 @@ class DirectLedger:
             if not service_name or len(service_name) > 120 or len(_text(tariff_name)) > 120:
                 raise NotDirect
             # Names are joined as they are; the checked path would strip them.
-            if service_name != service_name.strip() or _text(tariff_name).strip() != _text(
-                tariff_name
-            ):
+            if any(name != name.strip() for name in (service_name, _text(tariff_name))):
                 raise NotDirect
             if raw_period not in periods:
                 try:
@@ -162,7 +159,7 @@ class DirectLedger:
         return self._attempt(self._payments, table)
 
     def _payments(self, table: Table) -> None:
-        total = _copy_file(table, self.fmt, "raw_payment")
+        total = copy_file(table, self.fmt, "raw_payment")
         at, amount = self._col(table, "paid_at"), self._col(table, "amount")
         method = self._col(table, "method")
         groups = fetchall(f"""

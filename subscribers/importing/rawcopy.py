@@ -34,6 +34,8 @@ PG_ENCODINGS = {
     "latin-1": "LATIN1",
     "iso-8859-1": "LATIN1",
 }
+# What a COPY of a file (or a statement over it) raises when the file is not as expected.
+COPY_ERRORS = (DatabaseError, psycopg.Error, UnicodeError)
 MONEY_RE = r"^-?[0-9]{1,11}(\.[0-9]{0,2})?$"
 MONEY_3PLACES_RE = r"^-?[0-9]{1,11}\.[0-9]{3,}$"
 DIRECTIVES = {
@@ -81,7 +83,7 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _copy_file(table: Table, fmt: Format, name: str) -> int:
+def copy_file(table: Table, fmt: Format, name: str) -> int:
     """COPY the file's data lines into a text table `name` (n = record number, c0…cK)."""
     width = len(table.source_header)
     columns = ", ".join(f"c{i} text" for i in range(width))
@@ -283,8 +285,8 @@ class RawLoader:
     def _copy(self, table: Table, name: str) -> bool:
         try:
             with transaction.atomic():
-                _copy_file(table, self.fmt, name)
-        except (DatabaseError, psycopg.Error, UnicodeError):
+                copy_file(table, self.fmt, name)
+        except COPY_ERRORS:
             return False
         return True
 
