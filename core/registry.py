@@ -83,11 +83,15 @@ class Registry:
     description: Promise | str = ""
     sort_labels: dict[str, Promise | str] = field(default_factory=dict)
     private_permission: str | None = None  # who sees the masked columns unmasked
+    # Adds what the columns and sorts compute (annotations), applied before scoping.
+    prepare: Callable[[QuerySet], QuerySet] | None = None
 
     def queryset(self, user) -> QuerySet:
         rows = self.model._default_manager.all()
         if self.select_related:
             rows = rows.select_related(*self.select_related)
+        if self.prepare is not None:
+            rows = self.prepare(rows)
         if self.branch_field:
             rows = access.scoped(rows, user, self.branch_field)
         return rows
