@@ -12,9 +12,11 @@ class SubscribersConfig(AppConfig):
         from core import registry
         from core.myday import Widget, register
 
+        from .buildings import BUILDINGS
         from .registries import SUBSCRIBERS
 
         registry.register(SUBSCRIBERS)
+        registry.register(BUILDINGS)
 
         register(
             Widget(
@@ -24,6 +26,18 @@ class SubscribersConfig(AppConfig):
                 context=_overview_context,
                 permission="subscribers.view_subscriber",
                 order=10,
+            )
+        )
+        register(
+            Widget(
+                "subscribers.coverage",
+                _("Coverage check"),
+                "subscribers/widgets/coverage.html",
+                roles=frozenset(
+                    {"coordinator", "sales_agent", "office_manager", "operator", "installer"}
+                ),
+                permission="subscribers.view_building",
+                order=20,
             )
         )
         register(

@@ -1,4 +1,5 @@
-"""Pages of the subscriber block: the billing import."""
+"""Pages of the subscriber block: the billing import, the subscriber card, the building card and
+the coverage check."""
 
 from pathlib import PurePath
 
@@ -7,17 +8,18 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from core import audit
 from core.access import scoped
 from core.models import AuditEvent
 from core.views import stat_rows
 
+from . import buildings, coverage, privacy, queries, services
 from . import card as card_data
-from . import privacy, queries, services
 from .forms import ImportUploadForm
-from .models import Subscriber
+from .models import Building, Subscriber
 
 # The counters of a past import worth a glance in the history; the job page shows them all.
 BATCH_SUMMARY = (
@@ -104,3 +106,49 @@ def card(request, pk: int):
         ],
     }
     return render(request, "subscribers/card.html", context)
+
+
+@require_GET
+@permission_required("subscribers.view_building", raise_exception=True)
+def building(request, pk: int):
+    """The building card: its coverage and figures, and the subscribers in it (for a role that
+    sees subscribers; phones and flats masked as in the registry). Another branch's: 404."""
+    rows = scoped(
+        Building.objects.select_related("street__city__branch"),
+        request.user,
+        "street__city__branch",
+    )
+    b = get_object_or_404(buildings.with_figures(rows), pk=pk)
+    sees_subscribers = request.user.has_perm("subscribers.view_subscriber")
+    residents = buildings.residents(b, request.user) if sees_subscribers else None
+    return render(
+        request,
+        "subscribers/building.html",
+        {
+            "building": b,
+            "address": buildings.address(b),
+            "coverage": coverage.of_building(b),
+            "penetration": buildings.penetration(b),
+            "residents": residents,
+            "statuses": buildings.status_counts(b, request.user),
+            "registry_query": buildings.registry_query(b),
+        },
+    )
+
+
+@require_GET
+@permission_required("subscribers.view_building", raise_exception=True)
+@vary_on_headers("HX-Request")  # the same URL is a page or its answer: never mix them in a cache
+def coverage_check(request):
+    """The coverage check by address: a form and the answer (HTMX swaps only the answer)."""
+    text = request.GET.get("address")
+    answer = error = None
+    if text is not None:
+        try:
+            answer = coverage.check(request.user, text)
+        except coverage.AddressError as problem:
+            error = str(problem)
+    context = {"text": text or "", "answer": answer, "error": error}
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "subscribers/_coverage_answer.html" if partial else "subscribers/coverage.html"
+    return render(request, template, context)
