@@ -5,6 +5,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from segments import api as segments_api
 from subscribers import api as subscribers_api
 
 app_name = "api"
@@ -26,9 +27,16 @@ router.register(
 router.register("buildings", subscribers_api.BuildingViewSet, basename="building")
 router.register("tariffs", subscribers_api.TariffViewSet, basename="tariff")
 router.register("imports", subscribers_api.ImportJobViewSet, basename="import")
+router.register("segments", segments_api.SegmentViewSet, basename="segment")
+router.register(
+    r"segments/(?P<segment_pk>[0-9]+)/subscribers",
+    segments_api.SegmentMemberViewSet,
+    basename="segment-member",
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("coverage/", subscribers_api.CoverageView.as_view(), name="coverage"),
     *router.urls,
 ]

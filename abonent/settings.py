@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served from the installed package, not a CDN
     "core",
     "subscribers",
+    "segments",
     "analytics",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("core.urls")),
     path("subscribers/", include("subscribers.urls")),
+    path("segments/", include("segments.urls")),
     path("analytics/", include("analytics.urls")),
     path("api/", include("abonent.api_urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -33,7 +33,10 @@ BASE = COVERAGE + (
     "subscribers.view_subscriber",
     "subscribers.view_statusevent",
     "subscribers.view_extraattribute",
+    "segments.view_segment",
 )
+# Making the segments that campaigns, call lists and reports target (docs/segmentation.md).
+SEGMENTS = ("segments.add_segment", "segments.change_segment", "segments.delete_segment")
 PERSONAL = ("subscribers.view_personal_data",)
 AUDIT = ("core.view_auditevent",)
 LEDGER = (
@@ -83,6 +86,7 @@ ROLES: tuple[Role, ...] = (
         + LEDGER
         + IMPORT
         + AUDIT
+        + SEGMENTS
         + ("subscribers.view_monthlyfact", "auth.view_user"),
         duties=(
             _("Plans the department's work and its figures: connections, churn, collection."),
@@ -118,7 +122,7 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         _("Shift supervisor"),
         _("Leads the office shift, watches the queue and the shift's figures."),
-        REPORTS + BASE + PERSONAL + LEDGER,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS,
         duties=(
             _("Opens and closes the office shift; spreads the work among the staff on duty."),
             _("Watches the queue, the waiting time and the shift's figures."),
@@ -142,13 +146,13 @@ ROLES: tuple[Role, ...] = (
         "collector",
         _("Debt collector"),
         _("Works the overdue registry: calls, promises to pay, letters."),
-        REPORTS + BASE + PERSONAL + LEDGER,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS,
     ),
     Role(
         "retention",
         _("Retention specialist"),
         _("Keeps subscribers who want to leave and wins back those who left."),
-        REPORTS + BASE + PERSONAL + LEDGER,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS,
     ),
     Role(
         "sales_agent",
@@ -160,7 +164,7 @@ ROLES: tuple[Role, ...] = (
         "installer",
         _("Installer"),
         _("Connects subscribers at their address; sees the day's visits on a phone."),
-        COVERAGE + ("subscribers.view_subscriber",) + PERSONAL,
+        COVERAGE + ("subscribers.view_subscriber", "segments.view_segment") + PERSONAL,
     ),
     Role(
         "recruiter",

@@ -13,12 +13,14 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.access import scoped
 from core.api import BranchScopedMixin, ModelPermission
@@ -27,7 +29,7 @@ from core.jobs import job_live
 from core.models import Job
 
 # The page's helpers, so an upload through the API is saved exactly as one through the page.
-from . import privacy, services
+from . import buildings, coverage, privacy, services
 from .filtersets import SubscriberFilter, search_subscribers
 from .forms import ImportUploadForm
 from .models import Building, Charge, ExtraAttribute, ImportBatch, Payment, Subscriber, Tariff
@@ -66,6 +68,8 @@ class SubscriberSerializer(serializers.ModelSerializer):
             "terminated_on",
             "reported_balance",
             "balance_discrepancy",
+            "arpu",
+            "debt_months",
             "extra",
             "updated_at",
         ]
@@ -193,6 +197,89 @@ class TariffViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = [DjangoFilterBackend]
     filterset_fields = ["technology"]
     cursor_ordering = "pk"
+
+
+# -- the coverage check ----------------------------------------------------------------------
+
+
+class BuildingCoverageSerializer(serializers.Serializer):
+    """One building's coverage and figures (docs/buildings.md defines them)."""
+
+    status = serializers.ChoiceField(choices=[coverage.SERVED, coverage.NOT_COVERED_YET])
+    message = serializers.CharField()
+    id = serializers.IntegerField(source="building.pk")
+    branch_id = serializers.IntegerField(source="building.street.city.branch_id")
+    city = serializers.CharField(source="building.street.city.name")
+    street = serializers.CharField(source="building.street.name")
+    house = serializers.CharField(source="building.house")
+    technology = serializers.CharField(help_text="The code (FTTB, GPON, …); empty: none.")
+    flats = serializers.IntegerField()
+    ports = serializers.IntegerField(help_text="0: the building's ports are not counted.")
+    free_ports = serializers.IntegerField(
+        allow_null=True, help_text="Ports − active and suspended subscribers; null: not counted."
+    )
+    active_subscribers = serializers.IntegerField()
+    penetration = serializers.SerializerMethodField(
+        help_text="Active subscribers ÷ flats, per cent; null when the flats are unknown."
+    )
+    coverage_since = serializers.DateField(allow_null=True)
+    card_url = serializers.SerializerMethodField()
+
+    def get_penetration(self, answer) -> float | None:
+        return buildings.penetration(answer.building)
+
+    def get_card_url(self, answer) -> str:
+        return reverse("subscribers:building", kwargs={"pk": answer.building.pk})
+
+
+class CoverageSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=list(coverage.LABELS))
+    message = serializers.CharField(help_text="A sentence for the person who asked.")
+    address = serializers.CharField(help_text="The address as it was asked.")
+    building = serializers.SerializerMethodField()
+    candidates = BuildingCoverageSerializer(many=True, help_text="Up to ten when ambiguous.")
+
+    @extend_schema_field(BuildingCoverageSerializer(allow_null=True))
+    def get_building(self, answer):
+        return BuildingCoverageSerializer(answer).data if answer.building else None
+
+
+class CoverageView(APIView):
+    """Is an address served, by what, with free ports? `subscribers.coverage.check`: only the
+    buildings of the user's branches; a building of another branch is `unknown`."""
+
+    permission_classes = [ModelPermission]
+    permission_model = Building
+
+    @extend_schema(
+        operation_id="coverage_check",
+        parameters=[
+            OpenApiParameter(
+                "address",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=True,
+                description="Street and house as people type them, optionally the city first: "
+                "«ул. Ленина, 12», «Мира 5к1», «Екатеринбург, Ленина 12». At most 200 characters.",
+            )
+        ],
+        responses={
+            200: CoverageSerializer,
+            400: OpenApiResponse(
+                inline_serializer(
+                    "CoverageAddressError",
+                    {"address": serializers.ListField(child=serializers.CharField())},
+                ),
+                description="Not an address (empty, too long, no street or no house number).",
+            ),
+        },
+    )
+    def get(self, request):
+        try:
+            answer = coverage.check(request.user, request.query_params.get("address", ""))
+        except coverage.AddressError as problem:
+            return Response({"address": [str(problem)]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(CoverageSerializer(answer).data)
 
 
 # -- a subscriber's ledger --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from core.sql import (
     least,
     month_index,
     month_of,
+    row_estimate,
 )
 
 from .models import MonthlyFact, MonthlySummary, Subscriber, TariffMigrationSummary
@@ -290,6 +291,64 @@ def facts_refresh(window: Window) -> dict:
     _aggregate_touched("stg_sum_new", "stg_mig_new", whole=whole)
     _apply_summary_delta()
     return {"facts_subscribers": touched, "facts_removed": removed, "facts_written": written}
+
+
+PROFILE_MONTHS = 6  # the subscriber's profile looks at the last six months up to the data month
+
+
+def profiles_refresh(window: Window, *, everyone: bool, bulk: bool | None = None) -> dict:
+    """Each subscriber's ARPU (the mean of the positive monthly charges of the last six months
+    up to the data month; empty where none was charged) and months in debt (how many of those
+    months' facts ended with balance_end < 0), written to the subscriber for fast filters.
+
+    Only the facts of those six months are read. everyone: the data month moved, so every
+    subscriber's six months did; otherwise only the subscribers whose facts were recomputed
+    (stg_tfrom) can change. Only the rows whose values changed are written; when they are many
+    (the first import) the subscriber table's indexes are dropped meanwhile and built again,
+    which is several times quicker than updating a dozen indexes row by row (bulk: force)."""
+    first = add_months(window.end, 1 - PROFILE_MONTHS)
+    create_temp_table(
+        "stg_profile", "subscriber_id bigint PRIMARY KEY, arpu numeric(14,2), debt_months integer"
+    )
+    candidates = "" if everyone else "JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id"
+    execute(
+        f"""
+        INSERT INTO stg_profile (subscriber_id, arpu, debt_months)
+        SELECT f.subscriber_id,
+               ROUND(AVG(CASE WHEN f.charged > 0 THEN f.charged END), 2),
+               SUM(CASE WHEN f.balance_end < 0 THEN 1 ELSE 0 END)
+        FROM {FACT} f {candidates}
+        WHERE f.month >= %s AND f.month <= %s
+        GROUP BY f.subscriber_id""",
+        [first, window.end],
+    )
+    analyze("stg_profile")
+    # The changed values; a subscriber with no fact in the six months (terminated earlier) has
+    # no ARPU and no month in debt. -1 stands for "no ARPU": an ARPU is never negative.
+    create_temp_table(
+        "stg_profile_new",
+        "subscriber_id bigint PRIMARY KEY, arpu numeric(14,2), debt_months integer",
+    )
+    among = "" if everyone else "JOIN stg_tfrom t ON t.subscriber_id = s.id"
+    changed = execute(f"""
+        INSERT INTO stg_profile_new (subscriber_id, arpu, debt_months)
+        SELECT s.id, p.arpu, COALESCE(p.debt_months, 0)
+        FROM {SUBSCRIBER} s {among}
+        LEFT JOIN stg_profile p ON p.subscriber_id = s.id
+        WHERE COALESCE(s.arpu, -1) <> COALESCE(p.arpu, -1)
+           OR s.debt_months <> COALESCE(p.debt_months, 0)""")
+    if changed:
+        analyze("stg_profile_new")
+        many = bulk_worthwhile(changed, SUBSCRIBER) if bulk is None else bulk
+        with IndexesDropped(SUBSCRIBER, many, keep_primary=True):
+            execute(f"""
+                UPDATE {SUBSCRIBER} SET arpu = p.arpu, debt_months = p.debt_months
+                FROM stg_profile_new p WHERE p.subscriber_id = {SUBSCRIBER}.id""")
+        # The ARPU and debt filters choose their index by these columns' statistics: renew them
+        # when a tenth of the base changed (autovacuum would, but later, if it runs at all).
+        if changed * 10 >= row_estimate(SUBSCRIBER):
+            analyze(SUBSCRIBER)
+    return {"profiles_changed": changed}
 
 
 def _aggregate_touched(summary_table: str, migration_table: str, whole: bool = False) -> None:

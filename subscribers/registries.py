@@ -39,6 +39,8 @@ SUBSCRIBERS = Registry(
         Column("status", _("Status"), value=lambda r: r.get_status_display()),
         Column("technology", _("Technology"), default=False),
         Column("reported_balance", _("Balance")),
+        Column("arpu", _("ARPU"), default=False),
+        Column("debt_months", _("Months in debt"), default=False),
         Column("connected_on", _("Connected")),
         Column("terminated_on", _("Terminated"), default=False),
         Column("email", _("E-mail"), default=False, mask=lambda r: mask_email(r.email)),

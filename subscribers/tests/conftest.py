@@ -143,6 +143,8 @@ class Billing:
             "reported_balance",
             "balance_discrepancy",
             "extra",
+            "arpu",
+            "debt_months",
         )
         return {row[0]: row[1:] for row in rows}
 

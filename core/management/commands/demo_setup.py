@@ -84,6 +84,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Roles: {len(groups)} groups up to date.")
         users = self.ensure_users(groups)
         self.ensure_data(options, by=users.get("admin"))
+        self.ensure_segments(by=users.get("head"))
         self.report()
 
     def ensure_users(self, groups) -> dict:
@@ -183,6 +184,15 @@ class Command(BaseCommand):
             raise CommandError(f"The import failed (job #{job.pk}); the base is unchanged.")
         stats = ", ".join(f"{key} {value}" for key, value in (result.get("stats") or {}).items())
         self.stdout.write(f"  imported in {took:.0f} s: {stats}")
+
+    def ensure_segments(self, *, by) -> None:
+        """The standard segments of the segmentation method (docs/segmentation.md)."""
+        try:
+            from segments.services import standard_install
+        except ImportError:
+            return
+        made, there = standard_install(by=by)
+        self.stdout.write(f"Segments: {made} standard ones created, {there} already there.")
 
     def report(self) -> None:
         self.stdout.write("")
