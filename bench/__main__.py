@@ -3,6 +3,9 @@ the reference it is compared with, measured in the same run.
 
     python -m bench --subscribers 100000 --months 36 --database postgres
     python -m bench --subscribers 50000 --months 24 --database sqlite
+
+The searches and filters of the subscriber registry alone, on the database already imported:
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/abonent_bench python -m bench.search
 """
 
 import argparse
@@ -74,6 +77,7 @@ def main() -> None:
     parser.add_argument(
         "--no-reimport", action="store_true", help="skip timing a second import of the same files"
     )
+    parser.add_argument("--search-samples", type=int, default=40, help="values per search")
     args = parser.parse_args()
 
     n, m = args.subscribers, args.months
@@ -230,6 +234,12 @@ def main() -> None:
             if tuple(a) != tuple(b):
                 print("differs:", a, b)
                 break
+
+    # 4. The subscriber registry's searches and filters, as the server answers the page.
+    from bench import search
+
+    print()
+    search.run(args.search_samples)
 
 
 if __name__ == "__main__":

@@ -22,10 +22,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db import OperationalError, connection, transaction
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import formats
@@ -39,9 +42,10 @@ from .jobs import job_start
 from .models import Job, RegistryPreference, SavedFilter
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000  # beyond this the page says "more than"
+COUNT_CAP = 1_000  # counted exactly up to this; beyond, the page says "more than" (docs)
 EXPORT_AT_ONCE = 20_000  # rows downloaded at once; more are written by a background job
 EXPORT_MAX = 1_000_000  # an XLSX sheet holds about a million rows; more must be narrowed
+WALK_BUDGET_MS = 25  # see _first_rows
 
 
 def follow(row, path: str):
@@ -65,6 +69,16 @@ class Column:
         return self.value(row) if self.value is not None else follow(row, self.name)
 
 
+@dataclass(frozen=True)
+class Action:
+    """A button of the registry's page header that another block adds (e.g. "Save as
+    segment"); `name` is its element id."""
+
+    label: Promise | str
+    url: str
+    name: str = ""
+
+
 @dataclass
 class Registry:
     name: str
@@ -85,6 +99,9 @@ class Registry:
     private_permission: str | None = None  # who sees the masked columns unmasked
     # Adds what the columns and sorts compute (annotations), applied before scoping.
     prepare: Callable[[QuerySet], QuerySet] | None = None
+    # Header buttons added by other blocks: each is called with the request and the current
+    # filter's query string (no sort, page or columns) and gives an Action, or None to hide.
+    actions: list[Callable[[object, str], Action | None]] = field(default_factory=list)
 
     def queryset(self, user) -> QuerySet:
         rows = self.model._default_manager.all()
@@ -133,7 +150,8 @@ def _decode(token: str, count: int) -> list | None:
 
 
 def _after(fields: tuple[str, ...], values: list, descending: bool) -> Q:
-    """Rows after `values` in the order of `fields`: (a > x) or (a = x and b > y) or …"""
+    """Rows after `values` in the order of `fields`: a ≥ x and ((a > x) or (a = x and b > y)
+    or …); the first term gives an index on `a` a range to start from."""
     op = "lt" if descending else "gt"
     condition = Q()
     for i, name in enumerate(fields):
@@ -141,7 +159,7 @@ def _after(fields: tuple[str, ...], values: list, descending: bool) -> Q:
         for j in range(i):
             step &= Q(**{fields[j]: values[j]})
         condition |= step
-    return condition
+    return Q(**{f"{fields[0]}__{op}e": values[0]}) & condition
 
 
 def _key(row, fields: tuple[str, ...]) -> list:
@@ -175,7 +193,7 @@ def page_of(registry: Registry, rows: QuerySet, sort: str, after: str | None, sh
         values = _decode(after, len(fields))
         if values is not None:
             rows = rows.filter(_after(fields, values, descending))
-    chunk = list(rows[: PAGE_SIZE + 1])
+    chunk = _first_rows(rows, fields, descending, few=total <= COUNT_CAP)
     next_token = _encode(_key(chunk[PAGE_SIZE - 1], fields)) if len(chunk) > PAGE_SIZE else None
     return Page(
         rows=chunk[:PAGE_SIZE],
@@ -184,6 +202,58 @@ def page_of(registry: Registry, rows: QuerySet, sort: str, after: str | None, sh
         count=min(total, COUNT_CAP),
         count_capped=total > COUNT_CAP,
     )
+
+
+def _filter_first(rows: QuerySet, fields: tuple[str, ...], descending: bool) -> QuerySet:
+    """The same order, written so that no index on the sort key serves it: the database then
+    finds the rows by the filter's own indexes and sorts what it found."""
+    first = Coalesce(F(fields[0]), F(fields[0]))
+    order = [first.desc() if descending else first.asc()]
+    order += [f"-{f}" if descending else f for f in fields[1:]]
+    return rows.order_by(*order)
+
+
+def _first_rows(rows: QuerySet, fields: tuple[str, ...], descending: bool, few: bool) -> list:
+    """The page's rows (one more, to know a next page exists). Two plans answer "the first 50
+    in this order": walk the sort key's index keeping the rows that pass the filter, or find
+    every row that passes and sort them. PostgreSQL guesses between them assuming the rows that
+    pass are spread evenly along the sort order; when they bunch at its far end (new
+    connections, one branch's accounts) the walk reads most of the table. So: when the filter
+    leaves few rows (the count already told), find and sort them; otherwise walk, within a time
+    budget, and find and sort when the walk runs out of it. Either picks only the ids; the
+    rows and their related rows are read for those ids alone."""
+    if connection.vendor != "postgresql":
+        return list(rows[: PAGE_SIZE + 1])
+    ids = rows.values_list("pk", flat=True)
+    if few:
+        pks = list(_filter_first(ids, fields, descending)[: PAGE_SIZE + 1])
+    else:
+        pks = _walk(ids)
+        if pks is None:
+            pks = list(_filter_first(ids, fields, descending)[: PAGE_SIZE + 1])
+    found = {row.pk: row for row in rows.order_by().filter(pk__in=pks)}
+    return [found[pk] for pk in pks if pk in found]
+
+
+def _walk(ids: QuerySet) -> list | None:
+    """The first ids in the sort key's order, or None when that takes over the budget."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), "
+                    "set_config('statement_timeout', %s, true)",
+                    [f"{WALK_BUDGET_MS}ms"],
+                )
+                before = cursor.fetchone()[0]
+            pks = list(ids[: PAGE_SIZE + 1])
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+            return pks
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled
+            raise
+    return None
 
 
 def shown_columns(registry: Registry, user, requested: list[str]) -> list[Column]:
@@ -208,11 +278,28 @@ def masked(column: Column) -> Column:
     )
 
 
+def styled(form) -> None:
+    """Bootstrap's classes on the form's widgets (core/_filter_fields.html draws the rest):
+    a plain template is several times faster than a form layout library on every page."""
+    for name, form_field in form.fields.items():
+        widget = form_field.widget
+        if isinstance(widget, (forms.CheckboxSelectMultiple, forms.CheckboxInput)):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if form.is_bound and name in form.errors:
+            css += " is-invalid"
+        widget.attrs["class"] = css
+
+
 def filtered(registry: Registry, request, data: QueryDict):
     """(the FilterSet, the rows it and the search leave) for the user."""
     rows = registry.queryset(request.user)
     filterset = registry.filterset(data, queryset=rows, request=request)
     rows = filterset.qs if filterset.is_valid() else rows.none()
+    styled(filterset.form)
     text = data.get("q", "").strip()
     if text and registry.search is not None:
         rows = registry.search(rows, text)
@@ -346,6 +433,11 @@ def view(request, name: str):
             "shown": {c.name for c in columns},
             "saved": SavedFilter.objects.filter(user=request.user, registry=registry.name),
             "filters_query": _query(data, "after", "col", "sort"),
+            "actions": [
+                action
+                for make in registry.actions
+                if (action := make(request, _query(data, "after", "col", "sort")[1:]))
+            ],
         },
     )
 

@@ -1,6 +1,29 @@
 """Small helpers for set-based SQL that runs on both SQLite and PostgreSQL."""
 
 from django.db import connection
+from django.db.models import CharField, Func, Q, QuerySet
+
+FOLD = "AB_FOLD"  # registered on every SQLite connection (core.apps)
+
+
+def fold(text: str | None) -> str | None:
+    return text.casefold() if text is not None else None
+
+
+class Folded(Func):
+    """Text case-folded as Python does it: SQLite's own LOWER and LIKE fold ASCII only."""
+
+    function = FOLD
+    output_field = CharField()
+
+
+def text_contains(rows: QuerySet, field: str, text: str) -> tuple[QuerySet, Q]:
+    """(rows, condition): `field` contains `text` in any letter case, Cyrillic included.
+    PostgreSQL's ILIKE does that (and a trigram index serves it); SQLite compares folded text."""
+    if connection.vendor == "sqlite":
+        alias = f"{field}_folded"
+        return rows.alias(**{alias: Folded(field)}), Q(**{f"{alias}__contains": fold(text)})
+    return rows, Q(**{f"{field}__icontains": text})
 
 
 def is_postgres() -> bool:
@@ -189,6 +212,15 @@ def _fire_deferred_checks() -> None:
     for the commit: run them now (a failing one fails here), then defer again."""
     execute("SET CONSTRAINTS ALL IMMEDIATE")
     execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def vacuum(*tables: str) -> None:
+    """VACUUM (ANALYZE) the tables on PostgreSQL, where it may run: outside any transaction."""
+    if not is_postgres() or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
 
 
 def row_estimate(table: str) -> int:

@@ -4,14 +4,19 @@ from datetime import date
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.access import branches_of
-from core.filtersets import IdFilter, IdsFilter
+from core.filtersets import ChoicesFilter, IdFilter, IdsFilter
+from core.sql import text_contains
 
 from .importing.parse import MONEY_LIMIT, FieldError, phone_normalize
-from .models import City, ExtraAttribute, Status, Subscriber, Tariff, Technology
+from .models import Building, City, ExtraAttribute, Status, Subscriber, Tariff, Technology
+
+BUILDINGS_LISTED = 500  # see _in_buildings
 
 
 def _branches(request):
@@ -31,6 +36,23 @@ def months_ago(months: int, today: date | None = None) -> date:
     return date(year, month + 1, day)
 
 
+class PaymentBehaviour(models.TextChoices):
+    """Bands of months in debt (Subscriber.debt_months, the last six months); see
+    docs/segmentation.md."""
+
+    ON_TIME = "on_time", _("Pays on time")
+    SOMETIMES_LATE = "sometimes_late", _("Sometimes late (1–2 months in debt)")
+    CHRONIC = "chronic", _("Chronic debtor (3 or more months in debt)")
+
+
+PAYMENT_BANDS = {
+    # Charged in the six months (an ARPU) and never in debt at a month's end.
+    PaymentBehaviour.ON_TIME: Q(debt_months=0, arpu__isnull=False),
+    PaymentBehaviour.SOMETIMES_LATE: Q(debt_months__gte=1, debt_months__lte=2),
+    PaymentBehaviour.CHRONIC: Q(debt_months__gte=3),
+}
+
+
 class SubscriberFilter(django_filters.FilterSet):
     branch = IdsFilter(
         label=_("Branch"), queryset=_branches, widget=forms.SelectMultiple(attrs={"size": 3})
@@ -40,7 +62,7 @@ class SubscriberFilter(django_filters.FilterSet):
         label=_("Street"), field_name="building__street__name", lookup_expr="icontains"
     )
     house = django_filters.CharFilter(label=_("House"), field_name="building__house")
-    status = django_filters.MultipleChoiceFilter(
+    status = ChoicesFilter(
         label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
     tariff = IdsFilter(
@@ -48,9 +70,7 @@ class SubscriberFilter(django_filters.FilterSet):
         queryset=Tariff.objects.order_by("name"),
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    technology = django_filters.MultipleChoiceFilter(
-        label=_("Technology"), choices=Technology.choices
-    )
+    technology = ChoicesFilter(label=_("Technology"), choices=Technology.choices)
     balance_from = django_filters.NumberFilter(
         label=_("Balance from"),
         field_name="reported_balance",
@@ -67,6 +87,26 @@ class SubscriberFilter(django_filters.FilterSet):
     )
     debtors = django_filters.BooleanFilter(
         label=_("Debtors only"), method="filter_debtors", widget=forms.CheckboxInput
+    )
+    arpu_from = django_filters.NumberFilter(
+        label=_("ARPU from"),
+        field_name="arpu",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MONEY_LIMIT,
+    )
+    arpu_to = django_filters.NumberFilter(
+        label=_("ARPU to"),
+        field_name="arpu",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MONEY_LIMIT,
+    )
+    payment = ChoicesFilter(
+        label=_("Payment behaviour"),
+        choices=PaymentBehaviour.choices,
+        method="filter_payment",
+        widget=forms.CheckboxSelectMultiple,
     )
     tenure_from = django_filters.NumberFilter(
         label=_("Tenure from, months"), method="filter_tenure_from", min_value=0, max_value=1200
@@ -104,6 +144,14 @@ class SubscriberFilter(django_filters.FilterSet):
     def filter_debtors(self, rows, name, value):
         return rows.filter(reported_balance__lt=0) if value else rows
 
+    def filter_payment(self, rows, name, values):
+        if not values:
+            return rows
+        bands = Q()
+        for value in values:
+            bands |= PAYMENT_BANDS[value]
+        return rows.filter(bands)
+
     def filter_tenure_from(self, rows, name, value):
         return rows.filter(connected_on__lte=months_ago(int(value)))
 
@@ -135,7 +183,10 @@ class SubscriberFilter(django_filters.FilterSet):
 
 def search_subscribers(rows, text: str):
     """An account, a phone in any form (+7 912 345-67-89, 89123456789, 9123456789, the last
-    digits), a part of the name, or an address (street and house)."""
+    digits), a part of the name, or an address (street and house). Each form is answered from an
+    index at a million subscribers (docs/benchmarks.md): the phones' last digits from an index of
+    the reversed numbers, parts of names from a trigram index (PostgreSQL), streets by first
+    finding their buildings."""
     digits = "".join(ch for ch in text if ch.isdigit())
     letters = any(ch.isalpha() for ch in text)
     if not letters and len(digits) >= 10:
@@ -150,10 +201,28 @@ def search_subscribers(rows, text: str):
     if not letters and digits:
         found = Q(account=text.strip()) | Q(account__startswith=digits)
         if len(digits) >= 4:
-            found |= Q(phone__endswith=digits) | Q(phone2__endswith=digits)
+            rows = rows.alias(phone_reversed=Reverse("phone"), phone2_reversed=Reverse("phone2"))
+            tail = digits[::-1]
+            found |= Q(phone_reversed__startswith=tail) | Q(phone2_reversed__startswith=tail)
         return rows.filter(found)
     words = text.split()
     if len(words) >= 2 and any(ch.isdigit() for ch in words[-1]):
         street, house = " ".join(words[:-1]), words[-1]
-        return rows.filter(building__street__name__icontains=street, building__house=house)
-    return rows.filter(Q(full_name__icontains=text) | Q(building__street__name__icontains=text))
+        return rows.filter(_in_buildings(street, house))
+    rows, by_name = text_contains(rows, "full_name", text)
+    return rows.filter(by_name | _in_buildings(text))
+
+
+def _in_buildings(street: str, house: str | None = None) -> Q:
+    """Subscribers of the buildings on streets whose name contains `street` (with that house
+    number). A few buildings are listed by id, so each is read by its index; many (every
+    city's Lenin street) are left as a subquery, as their subscribers are everywhere anyway."""
+    buildings = Building.objects.all()
+    buildings, on_street = text_contains(buildings, "street__name", street)
+    buildings = buildings.filter(on_street)
+    if house is not None:
+        buildings = buildings.filter(house__in={house, house.lower(), house.upper()})
+    ids = list(buildings.values_list("pk", flat=True)[: BUILDINGS_LISTED + 1])
+    if len(ids) <= BUILDINGS_LISTED:
+        return Q(building__in=ids)
+    return Q(building__in=buildings.values("pk"))

@@ -155,16 +155,57 @@ class Subscriber(models.Model):
     # reported_balance minus the balance the ledger gives; non-zero means the two disagree.
     balance_discrepancy = models.DecimalField(_("balance discrepancy"), default=ZERO, **MONEY)
     extra = models.JSONField(_("extra attributes"), default=dict, blank=True)
+    # The subscriber's profile from the monthly facts, kept by the billing import
+    # (facts.profiles_refresh) so that segments filter on it fast; docs/segmentation.md.
+    arpu = models.DecimalField(
+        _("ARPU"),
+        null=True,
+        blank=True,
+        help_text=_("Average monthly charge over the charged months of the last six."),
+        **MONEY,
+    )
+    debt_months = models.PositiveSmallIntegerField(
+        _("months in debt"),
+        default=0,
+        db_default=0,  # rows the import inserts in SQL get it too
+        help_text=_("How many of the last six months ended with a negative balance."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "arpu", "debt_months"])
 
     class Meta:
         permissions = [("view_personal_data", _("Can see personal data (phones, e-mail, flat)"))]
         verbose_name = _("subscriber")
         verbose_name_plural = _("subscribers")
+        # The registry's searches and filters at a million subscribers (docs/benchmarks.md):
+        # an equality filter walks (value, account) in the default order; a range filter
+        # reads (value, id) with the account alongside (INCLUDE, PostgreSQL), so a page of
+        # it is found and sorted from the index alone. PostgreSQL also gets the trigram and
+        # reversed-phone indexes of migration 0004.
         indexes = [
             models.Index(fields=["branch", "status"], name="subscriber_branch_status"),
             models.Index(fields=["building", "flat"], name="subscriber_building_flat"),
+            models.Index(
+                fields=["building", "status"],
+                name="subscriber_building_status",
+                include=["account", "id"],
+            ),
+            models.Index(fields=["branch", "account"], name="subscriber_branch_account"),
+            models.Index(fields=["status", "account"], name="subscriber_status_account"),
+            models.Index(fields=["tariff", "account"], name="subscriber_tariff_account"),
+            models.Index(fields=["technology", "account"], name="subscriber_tech_account"),
+            models.Index(fields=["phone2"], name="subscriber_phone2"),
+            models.Index(fields=["full_name", "id"], name="subscriber_name_id"),
+            models.Index(
+                fields=["connected_on", "id"], name="subscriber_connected", include=["account"]
+            ),
+            models.Index(
+                fields=["reported_balance", "id"], name="subscriber_balance", include=["account"]
+            ),
+            models.Index(fields=["arpu", "id"], name="subscriber_arpu", include=["account"]),
+            models.Index(
+                fields=["debt_months", "id"], name="subscriber_debt_months", include=["account"]
+            ),
         ]
         constraints = [
             models.CheckConstraint(

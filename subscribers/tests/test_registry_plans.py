@@ -1,0 +1,89 @@
+"""The subscriber registry's pages are the same whichever plan finds their rows
+(core.registry._first_rows): few rows found by the filter and sorted, many walked along the
+sort key, and the walk given up for find-and-sort when it runs out of its time budget."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from core import registry as core_registry
+from core.tests.factories import BranchFactory, UserFactory
+from subscribers.models import Status, Subscriber
+
+pytestmark = pytest.mark.django_db
+URL = reverse("registry", kwargs={"name": "subscribers"})
+MANY = core_registry.COUNT_CAP + 150
+
+
+@pytest.fixture
+def base():
+    """Accounts in connection order, as billings number them: the newest subscribers (the
+    last 150) are at the far end of the default sort by account."""
+    branch = BranchFactory(name="Тверь")
+    rows = [
+        Subscriber(
+            account=f"{n:08d}",
+            full_name=f"Абонент {n}",
+            branch=branch,
+            status=Status.ACTIVE,
+            connected_on=date(2026, 10, 1) if n >= MANY - 150 else date(2015, 1, 1),
+        )
+        for n in range(MANY)
+    ]
+    Subscriber.objects.bulk_create(rows)
+    return branch
+
+
+def walk_pages(client, **params) -> list[str]:
+    """Every account the pages show, following the next-page links."""
+    seen, url = [], URL
+    query = dict(params)
+    while True:
+        response = client.get(url, query, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        seen += [row[0][1] for row in response.context["cells"]]
+        if not response.context["next_url"]:
+            return seen
+        url, query = URL + response.context["next_url"], {}
+
+
+def expected(**filters) -> list[str]:
+    return list(
+        Subscriber.objects.filter(**filters).order_by("account").values_list("account", flat=True)
+    )
+
+
+@pytest.fixture
+def clerk(client, base):
+    client.force_login(UserFactory(perms=["subscribers.view_subscriber"], branches=[base]))
+
+
+def test_a_filter_of_few_rows_bunched_at_the_end_pages_them_all_in_order(client, clerk):
+    shown = walk_pages(client, connected_from="2026-09-01")
+    assert shown == expected(connected_on__gte=date(2026, 9, 1))
+    assert len(shown) == 150
+
+
+def test_many_rows_page_the_same_when_the_walk_gives_up(client, clerk, monkeypatch):
+    walked = walk_pages(client, status="active", sort="-full_name")
+    monkeypatch.setattr(core_registry, "_walk", lambda ids: None)  # as if out of time
+    assert walk_pages(client, status="active", sort="-full_name") == walked
+    assert len(walked) == MANY and len(set(walked)) == MANY
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL time budget")
+def test_a_walk_over_its_budget_is_given_up_and_leaves_the_connection_as_it_was(base):
+    slow = Subscriber.objects.extra(where=["pg_sleep(0.05) IS NOT NULL"]).values_list(
+        "pk", flat=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        before = cursor.fetchone()[0]
+    assert core_registry._walk(slow.order_by("account")) is None
+    assert core_registry._walk(Subscriber.objects.values_list("pk", flat=True)[:3]) is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        assert cursor.fetchone()[0] == before
+    assert Subscriber.objects.count() == MANY
