@@ -7,7 +7,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.backends.signals import connection_created
+
         from . import myday, registry
+
+        connection_created.connect(_sqlite_functions, dispatch_uid="abonent_sqlite_functions")
+        # A login is not a change of the user: record its time without a history record.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(_last_login_quietly, dispatch_uid="update_last_login")
         from .filtersets import AuditFilter
         from .models import AuditEvent
 
@@ -46,6 +54,21 @@ class CoreConfig(AppConfig):
                 order=900,
             )
         )
+
+
+def _last_login_quietly(sender, user, **kwargs) -> None:
+    from django.utils import timezone
+
+    user.last_login = timezone.now()
+    type(user)._default_manager.filter(pk=user.pk).update(last_login=user.last_login)
+
+
+def _sqlite_functions(sender, connection, **kwargs) -> None:
+    """Functions our SQL uses that SQLite lacks (see core.sql)."""
+    if connection.vendor == "sqlite":
+        from .sql import FOLD, fold
+
+        connection.connection.create_function(FOLD, 1, fold, deterministic=True)
 
 
 def _staff_context(request) -> dict:

@@ -2,10 +2,12 @@
 
 import zoneinfo
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
 
@@ -197,3 +199,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.object_repr}"
+
+
+# Who changed a user — the name, the e-mail, active or blocked, the roles (groups) — and when,
+# kept as for the other editable models. Not the password hash, not the time of each login.
+_User = django_apps.get_model(settings.AUTH_USER_MODEL, require_ready=False)
+register_history(
+    _User,
+    app="core",
+    excluded_fields=["password", "last_login"],
+    m2m_fields=[_User._meta.get_field("groups")],
+)

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from core.access import branch_ids
 from core.models import Branch, StaffProfile
-from core.tests.factories import BranchFactory, UserFactory
+from core.tests.factories import PASSWORD, BranchFactory, UserFactory
 from subscribers.tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +216,28 @@ def test_changes_to_branches_and_staff_are_kept_with_who_made_them(client, admin
     client.post(reverse("staff:user_edit", kwargs={"pk": user.pk}), data)
     records = StaffProfile.objects.get(user=user).history.order_by("-history_date")
     assert records.first().history_user == admin
+
+
+def test_a_user_s_roles_and_e_mail_changes_are_kept_with_who_made_them(client, admin):
+    user = UserFactory(username="petrov", email="p@example.ru", roles=["collector"])
+    data = new_user(username="petrov", email="petrov@example.ru", roles=["retention"])
+    data["all_branches"] = "on"
+    for key in ("password1", "password2"):
+        data.pop(key)
+    assert client.post(reverse("staff:user_edit", kwargs={"pk": user.pk}), data).status_code == 302
+    records = list(user.history.order_by("history_date"))
+    assert records[-1].history_user == admin
+    assert records[-1].email == "petrov@example.ru"
+    assert [g.group.name for g in records[-1].groups.all()] == ["retention"]
+    assert any(r.email == "p@example.ru" for r in records[:-1])
+    assert not hasattr(records[-1], "password")
+
+
+def test_logging_in_is_not_recorded_as_a_change_of_the_user(client):
+    user = UserFactory(username="ivanova")
+    before = user.history.count()
+    response = client.post(reverse("login"), {"username": "ivanova", "password": PASSWORD})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert user.history.count() == before
