@@ -1,10 +1,13 @@
 """Logging in and out, the lock-out page, password change and password reset by e-mail."""
 
+import hashlib
+
 from axes.helpers import get_cool_off
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.cache import cache
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -37,13 +40,50 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+RESET_PER_ADDRESS = 3  # reset letters per typed address per hour
+RESET_PER_CLIENT = 10  # reset requests per IP address per hour
+
+
+def _over_limit(key: str, limit: int) -> bool:
+    """Count one more request under `key` for an hour; True once the count passes `limit`."""
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return False
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail, limited so that the form cannot be used to flood a mailbox:
+    a few letters per typed address and a few more requests per client an hour. The limit is
+    counted per typed address whether or not it belongs to a user, so it reveals nothing."""
+
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
 
     @property
     def extra_email_context(self):
         return {"hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+
+    def form_valid(self, form):
+        address = form.cleaned_data["email"].strip().lower()
+        digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+        client = self.request.META.get("REMOTE_ADDR", "")
+        if _over_limit(f"pwreset:ip:{client}", RESET_PER_CLIENT) or _over_limit(
+            f"pwreset:to:{digest}", RESET_PER_ADDRESS
+        ):
+            form.add_error(
+                None,
+                _(
+                    "Too many reset requests for this address or from this computer. "
+                    "Look for the letter already sent, or try again in an hour."
+                ),
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

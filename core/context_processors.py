@@ -3,20 +3,44 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, url name, permission or None); later blocks append theirs.
+# Department blocks, each with its pages: (label, url name, permission or None, url kwargs).
+# A block of one page the user may open is shown as a plain link; later blocks add theirs.
 MENU = [
-    (_("Subscribers"), "registry", "subscribers.view_subscriber", {"name": "subscribers"}),
     (
-        _("Churn and inflow"),
-        "analytics:report",
-        "subscribers.view_monthlyfact",
-        {"name": "churn_inflow"},
+        _("Subscriber base"),
+        [
+            (_("Subscribers"), "registry", "subscribers.view_subscriber", {"name": "subscribers"}),
+            (_("Buildings"), "registry", "subscribers.view_building", {"name": "buildings"}),
+            (_("Coverage check"), "subscribers:coverage", "subscribers.view_building", {}),
+            (_("Segments"), "segments:list", "segments.view_segment", {}),
+        ],
     ),
-    (_("Base analysis"), "analytics:report", "subscribers.view_monthlyfact", {"name": "base"}),
-    (_("Tariffs"), "analytics:report", "subscribers.view_monthlyfact", {"name": "tariffs"}),
-    (_("Billing import"), "subscribers:import_list", "subscribers.add_importbatch"),
-    (_("Staff"), "staff:users", "auth.change_user"),
-    (_("Audit"), "registry", "core.view_auditevent", {"name": "audit"}),
+    (
+        _("Analysis"),
+        [
+            (
+                _("Churn and inflow"),
+                "analytics:report",
+                "subscribers.view_monthlyfact",
+                {"name": "churn_inflow"},
+            ),
+            (
+                _("Base analysis"),
+                "analytics:report",
+                "subscribers.view_monthlyfact",
+                {"name": "base"},
+            ),
+            (_("Tariffs"), "analytics:report", "subscribers.view_monthlyfact", {"name": "tariffs"}),
+        ],
+    ),
+    (
+        _("Administration"),
+        [
+            (_("Billing import"), "subscribers:import_list", "subscribers.add_importbatch", {}),
+            (_("Staff"), "staff:users", "auth.change_user", {}),
+            (_("Audit"), "registry", "core.view_auditevent", {"name": "audit"}),
+        ],
+    ),
 ]
 
 
@@ -24,12 +48,16 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {"menu": []}
-    items = []
-    for entry in MENU:
-        label, url_name, perm = entry[:3]
-        kwargs = entry[3] if len(entry) > 3 else {}
-        if perm and not user.has_perm(perm):
-            continue
-        url = reverse(url_name, kwargs=kwargs)
-        items.append({"label": label, "url": url, "active": request.path == url})
-    return {"menu": items}
+    blocks = []
+    for label, pages in MENU:
+        items = []
+        for title, url_name, perm, kwargs in pages:
+            if perm and not user.has_perm(perm):
+                continue
+            url = reverse(url_name, kwargs=kwargs)
+            items.append({"label": title, "url": url, "active": request.path == url})
+        if items:
+            blocks.append(
+                {"label": label, "items": items, "active": any(i["active"] for i in items)}
+            )
+    return {"menu": blocks}

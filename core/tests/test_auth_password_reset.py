@@ -1,6 +1,7 @@
 """Password reset by e-mail, through Django's SMTP backend to a real local SMTP server."""
 
 import re
+import uuid
 
 import pytest
 from axes.models import AccessAttempt
@@ -12,6 +13,17 @@ pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Tundra-lantern-42"
 LINK = re.compile(r"http://testserver(/password/reset/[^/\s]+/[^/\s]+/)")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    """The reset limits are counted in the cache: each test starts with its own."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"reset-{uuid.uuid4()}",
+        }
+    }
 
 
 @pytest.fixture
@@ -135,3 +147,24 @@ def test_the_reset_pages_need_no_login(client):
     assert client.get(reverse("password_reset")).status_code == 200
     assert client.get(reverse("password_reset_done")).status_code == 200
     assert client.get(reverse("password_reset_complete")).status_code == 200
+
+
+def test_it_stops_mailing_one_address_after_a_few_requests_an_hour(client, ivan, smtp_server):
+    for _ in range(3):
+        assert request_reset(client, "ivan.petrov@example.ru").status_code == 302
+    response = request_reset(client, "IVAN.PETROV@example.ru", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 429
+    assert "Too many reset requests" in response.content.decode()
+    assert len(smtp_server.deliveries) == 3
+    # Another address from the same computer is still served, up to the client's own limit.
+    UserFactory(username="olga", email="olga@example.ru")
+    assert request_reset(client, "olga@example.ru").status_code == 302
+    assert [d.rcpt_tos for d in smtp_server.deliveries][-1] == ["olga@example.ru"]
+
+
+def test_it_stops_one_computer_asking_for_many_addresses(client, smtp_server):
+    for n in range(10):
+        assert request_reset(client, f"someone{n}@example.ru").status_code == 302
+    response = request_reset(client, "someone-else@example.ru", HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 429
+    assert "Слишком много запросов" in response.content.decode()
