@@ -27,6 +27,7 @@ class Technology(models.TextChoices):
 class City(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name=_("branch"))
     name = models.CharField(_("name"), max_length=120)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("city")
@@ -41,6 +42,7 @@ class City(models.Model):
 class Street(models.Model):
     city = models.ForeignKey(City, on_delete=models.PROTECT, verbose_name=_("city"))
     name = models.CharField(_("name"), max_length=160)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("street")
@@ -108,6 +110,7 @@ class Service(models.Model):
     """A billable service (internet, TV, equipment rent, …) that charges refer to."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("service")
@@ -239,6 +242,7 @@ class ExtraAttribute(models.Model):
     key = models.SlugField(_("key"), max_length=64, unique=True)
     label = models.CharField(_("label"), max_length=120)
     value_type = models.CharField(_("type"), max_length=8, choices=Type.choices)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("extra attribute")
