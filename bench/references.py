@@ -192,6 +192,7 @@ def result_floor(source_dsn: str, target_dsn: str, workdir: Path) -> float:
                     out.write(chunk)
             plans.append((table, columns, indexes, dump))
     with psycopg.connect(target_dsn, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")  # the name search's index
         for table, *_rest in plans:
             conn.execute(f"DROP TABLE IF EXISTS floor_{table}")
         started = time.perf_counter()

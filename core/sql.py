@@ -1,5 +1,7 @@
 """Small helpers for set-based SQL that runs on both SQLite and PostgreSQL."""
 
+import contextlib
+
 from django.db import connection
 from django.db.models import CharField, Func, Q, QuerySet
 
@@ -152,7 +154,9 @@ class IndexesDropped:
 
     def __init__(self, table: str, enabled: bool = True, *, keep_primary: bool = False):
         self.table = table
-        self.enabled = enabled and is_postgres()
+        # A table whose plain indexes wait for the end of indexes_deferred() has only its keys:
+        # writing to it as it is costs less than dropping and adding them again.
+        self.enabled = enabled and is_postgres() and not (_deferred or {}).get(table)
         self.keep_primary = keep_primary
         self.constraints: list[tuple[str, str]] = []  # (name, definition), re-added in order
         self.indexes: list[str] = []
@@ -197,14 +201,46 @@ class IndexesDropped:
         for name, definition in reversed(self.constraints):
             if not definition.startswith("FOREIGN KEY"):
                 execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {definition}')
-        for definition in self.indexes:
-            execute(definition)
+        if _deferred is not None and self.table in _deferred:
+            _deferred[self.table] += self.indexes
+        else:
+            for definition in self.indexes:
+                execute(definition)
         if any(d.startswith("FOREIGN KEY") for _n, d in self.constraints):
             _fire_deferred_checks()
         for name, definition in reversed(self.constraints):
             if definition.startswith("FOREIGN KEY"):
                 execute(f'ALTER TABLE {self.table} ADD CONSTRAINT "{name}" {definition}')
         return False
+
+
+_deferred: dict[str, list[str]] | None = None  # table → plain indexes to build on leaving
+
+
+@contextlib.contextmanager
+def indexes_deferred(*tables: str, enabled: bool = True):
+    """Inside, the plain indexes (not keys) that IndexesDropped drops on these tables are built
+    once, on leaving, instead of each time: a first load writes the subscriber table three times
+    (the rows, then their balance discrepancies, then their ARPU and debt), and the registry's
+    indexes need building only after the last. Keys and foreign keys come back as usual, so
+    the import's own lookups (by id, by account) are served meanwhile."""
+    global _deferred
+    if not enabled or not is_postgres() or _deferred is not None:
+        yield
+        return
+    _deferred = {table: [] for table in tables}
+    try:
+        yield
+        pending = _deferred
+    finally:
+        _deferred = None
+    if not any(pending.values()):
+        return
+    _fire_deferred_checks()  # an index cannot be built while row checks wait for the commit
+    execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for definitions in pending.values():
+        for definition in definitions:
+            execute(definition)
 
 
 def _fire_deferred_checks() -> None:

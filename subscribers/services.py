@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.jobs import job_update
 from core.models import Job
-from core.sql import execute, fetchall, is_postgres, vacuum
+from core.sql import execute, fetchall, indexes_deferred, is_postgres, vacuum
 
 from . import facts
 from .importing import merge
@@ -24,7 +24,7 @@ from .importing.errors import ErrorList
 from .importing.load import Loader
 from .importing.parse import Parsers
 from .importing.readers import KINDS, FileError, Format, open_tables
-from .models import ImportBatch, ImportMapping, Subscriber
+from .models import Building, City, ImportBatch, ImportMapping, Street, Subscriber, Tariff
 
 IMPORT_LOCK_KEY = 4_172_001  # pg advisory lock id of the billing import
 
@@ -162,10 +162,14 @@ def billing_import(
     today = today or timezone.localdate()
     result = ImportResult(ok=False)
     try:
-        with _import_lock(), transaction.atomic():
+        with _import_lock(), transaction.atomic(), contextlib.ExitStack() as stack:
             if is_postgres():
                 execute("SET LOCAL work_mem = '256MB'")
             old_window = current_window()
+            # A first load: the registry's indexes on subscribers are built once, at the end.
+            stack.enter_context(
+                indexes_deferred(Subscriber._meta.db_table, enabled=old_window is None)
+            )
             batch = ImportBatch.objects.create(
                 job=job,
                 source=mapping.slug if mapping else "",
@@ -249,8 +253,10 @@ def billing_import(
         result = ImportResult(ok=False, errors=errors.items, error_count=errors.count)
     if result.ok:
         # After the commit: the visibility map lets the registry count and filter from the
-        # indexes alone (an index-only scan), several times faster on a big base.
-        vacuum(Subscriber._meta.db_table)
+        # indexes alone (an index-only scan), several times faster on a big base; and fresh
+        # statistics of the address tables let the planner see how big a city is (a server
+        # may run without autovacuum).
+        vacuum(*(m._meta.db_table for m in (City, Street, Building, Tariff, Subscriber)))
     return result
 
 

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             model_name="subscriber",
             index=models.Index(
                 fields=["building", "status"],
-                include=("account", "id"),
+                include=("account", "id", "branch"),
                 name="subscriber_building_status",
             ),
         ),
@@ -81,23 +81,33 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="subscriber",
             index=models.Index(
-                fields=["connected_on", "id"], include=("account",), name="subscriber_connected"
+                fields=["connected_on", "id"],
+                include=("account", "branch", "status"),
+                name="subscriber_connected",
             ),
         ),
         migrations.AddIndex(
             model_name="subscriber",
             index=models.Index(
-                fields=["reported_balance", "id"], include=("account",), name="subscriber_balance"
+                fields=["reported_balance", "id"],
+                include=("account", "branch", "status"),
+                name="subscriber_balance",
             ),
         ),
         migrations.AddIndex(
             model_name="subscriber",
-            index=models.Index(fields=["arpu", "id"], include=("account",), name="subscriber_arpu"),
+            index=models.Index(
+                fields=["arpu", "id"],
+                include=("account", "branch", "status"),
+                name="subscriber_arpu",
+            ),
         ),
         migrations.AddIndex(
             model_name="subscriber",
             index=models.Index(
-                fields=["debt_months", "id"], include=("account",), name="subscriber_debt_months"
+                fields=["debt_months", "id"],
+                include=("account", "branch", "status"),
+                name="subscriber_debt_months",
             ),
         ),
         migrations.RunPython(pg_indexes_create, pg_indexes_drop),

@@ -196,3 +196,36 @@ def test_the_bulk_path_of_many_changes_gives_the_same_profile(billing, monkeypat
     assert profiles()["2001"] == (Decimal("560.00"), 0)
     assert profiles()["2002"] == (Decimal("600.00"), 4)
     assert indexes() == before
+
+
+def test_a_first_load_builds_the_registry_s_indexes_once_at_the_end(billing, monkeypatch):
+    """The subscriber table is written three times by a first load (rows, discrepancies,
+    profiles): its plain indexes are built once, after the last, and are all there."""
+    from django.db import connection
+
+    from core import sql
+    from subscribers import facts
+    from subscribers.importing import merge
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            table = Subscriber._meta.db_table
+            return set(connection.introspection.get_constraints(cursor, table))
+
+    before = indexes()
+    built = []
+    real_execute = sql.execute
+
+    def spy(statement, params=None):
+        if statement.startswith("CREATE INDEX subscriber_name_id"):
+            built.append(statement)
+        return real_execute(statement, params)
+
+    monkeypatch.setattr(sql, "execute", spy)
+    monkeypatch.setattr(facts, "bulk_worthwhile", lambda rows, table: True)
+    monkeypatch.setattr(merge, "bulk_worthwhile", lambda rows, table: True)
+    imported(billing, export(), "first")
+    assert profiles()["2002"] == (Decimal("600.00"), 4)
+    assert indexes() == before
+    if connection.vendor == "postgresql":
+        assert len(built) == 1
