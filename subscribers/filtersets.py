@@ -16,7 +16,7 @@ from core.sql import text_contains
 from .importing.parse import MONEY_LIMIT, FieldError, phone_normalize
 from .models import Building, City, ExtraAttribute, Status, Subscriber, Tariff, Technology
 
-BUILDINGS_LISTED = 500  # see _in_buildings
+BUILDINGS_LISTED = 3_000  # see _in_buildings
 
 
 def _branches(request):
