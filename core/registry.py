@@ -89,7 +89,7 @@ class Registry:
     columns: list[Column]
     sorts: dict[str, tuple[str, ...]]  # sort name → fields (ending in a unique one is added)
     default_sort: str
-    search: Callable[[QuerySet, str], QuerySet] | None = None
+    search: Callable[[QuerySet, str, object], QuerySet] | None = None  # (rows, text, user)
     search_help: Promise | str = ""
     branch_field: str | None = None  # the path to Branch, for per-row scoping
     link: Callable[[Model], str] | None = None
@@ -302,7 +302,7 @@ def filtered(registry: Registry, request, data: QueryDict):
     styled(filterset.form)
     text = data.get("q", "").strip()
     if text and registry.search is not None:
-        rows = registry.search(rows, text)
+        rows = registry.search(rows, text, request.user)
     return filterset, rows
 
 

@@ -36,4 +36,5 @@ class SegmentedSubscriberFilter(SubscriberFilter):
             return rows.none()
         rows = inner.qs
         text = data.get("q", "").strip()
-        return search_subscribers(rows, text) if text else rows
+        user = getattr(self.request, "user", None)
+        return search_subscribers(rows, text, user) if text else rows

@@ -102,7 +102,8 @@ class SubscriberApiFilter(SubscriberFilter):
     )
 
     def filter_search(self, rows, name, value):
-        return search_subscribers(rows, value) if value.strip() else rows
+        user = getattr(self.request, "user", None)
+        return search_subscribers(rows, value, user) if value.strip() else rows
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -195,7 +195,7 @@ def _on_streets(rows: QuerySet, text: str) -> QuerySet:
     )
 
 
-def search_buildings(rows: QuerySet, text: str) -> QuerySet:
+def search_buildings(rows: QuerySet, text: str, user=None) -> QuerySet:
     """Buildings by a street and house in any usual form ("ул. Ленина, 12", "Мира 5к1"), by a
     part of a street's name, or by a house number alone."""
     try:

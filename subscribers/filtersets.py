@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.access import branches_of
+from core.access import branches_of, scoped
 from core.filtersets import ChoicesFilter, IdFilter, IdsFilter
 from core.sql import text_contains
 
@@ -181,7 +181,7 @@ class SubscriberFilter(django_filters.FilterSet):
         return rows.filter(**{f"extra__{key}": typed})
 
 
-def search_subscribers(rows, text: str):
+def search_subscribers(rows, text: str, user=None):
     """An account, a phone in any form (+7 912 345-67-89, 89123456789, 9123456789, the last
     digits), a part of the name, or an address (street and house). Each form is answered from an
     index at a million subscribers (docs/benchmarks.md): the phones' last digits from an index of
@@ -208,16 +208,19 @@ def search_subscribers(rows, text: str):
     words = text.split()
     if len(words) >= 2 and any(ch.isdigit() for ch in words[-1]):
         street, house = " ".join(words[:-1]), words[-1]
-        return rows.filter(_in_buildings(street, house))
+        return rows.filter(_in_buildings(street, house, user))
     rows, by_name = text_contains(rows, "full_name", text)
-    return rows.filter(by_name | _in_buildings(text))
+    return rows.filter(by_name | _in_buildings(text, None, user))
 
 
-def _in_buildings(street: str, house: str | None = None) -> Q:
+def _in_buildings(street: str, house: str | None = None, user=None) -> Q:
     """Subscribers of the buildings on streets whose name contains `street` (with that house
-    number). A few buildings are listed by id, so each is read by its index; many (every
-    city's Lenin street) are left as a subquery, as their subscribers are everywhere anyway."""
+    number), of the user's branches when the user is known. A few buildings are listed by id,
+    so each is read by its index; many (every city's Lenin street) are left as a subquery, as
+    their subscribers are everywhere anyway."""
     buildings = Building.objects.all()
+    if user is not None:
+        buildings = scoped(buildings, user, "street__city__branch")
     buildings, on_street = text_contains(buildings, "street__name", street)
     buildings = buildings.filter(on_street)
     if house is not None:
