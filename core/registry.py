@@ -40,6 +40,7 @@ from django.views.decorators.http import require_http_methods
 from . import access
 from .jobs import job_start
 from .models import Job, RegistryPreference, SavedFilter
+from .sql import is_postgres
 
 PAGE_SIZE = 50
 COUNT_CAP = 1_000  # counted exactly up to this; beyond, the page says "more than" (docs)
@@ -222,7 +223,7 @@ def _first_rows(rows: QuerySet, fields: tuple[str, ...], descending: bool, few: 
     leaves few rows (the count already told), find and sort them; otherwise walk, within a time
     budget, and find and sort when the walk runs out of it. Either picks only the ids; the
     rows and their related rows are read for those ids alone."""
-    if connection.vendor != "postgresql":
+    if not is_postgres():
         return list(rows[: PAGE_SIZE + 1])
     ids = rows.values_list("pk", flat=True)
     if few:

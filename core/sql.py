@@ -22,7 +22,7 @@ class Folded(Func):
 def text_contains(rows: QuerySet, field: str, text: str) -> tuple[QuerySet, Q]:
     """(rows, condition): `field` contains `text` in any letter case, Cyrillic included.
     PostgreSQL's ILIKE does that (and a trigram index serves it); SQLite compares folded text."""
-    if connection.vendor == "sqlite":
+    if not is_postgres():
         alias = f"{field}_folded"
         return rows.alias(**{alias: Folded(field)}), Q(**{f"{alias}__contains": fold(text)})
     return rows, Q(**{f"{field}__icontains": text})

@@ -36,12 +36,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.access import branches_of, scoped
+from core.access import scoped
 from core.filtersets import ChoicesFilter, IdFilter, IdsFilter
 from core.registry import Column, Registry
 
 from . import addresses
-from .models import Building, City, Status, Street, Subscriber, Technology
+from .filtersets import user_branches, user_cities
+from .models import Building, Status, Street, Subscriber, Technology
 from .privacy import mask_flat, mask_phone, may_see
 
 # Statuses whose subscriber keeps a port of the building.
@@ -129,23 +130,14 @@ def penetration(building: Building) -> float | None:
 # -- the registry ---------------------------------------------------------------------------
 
 
-def _branches(request):
-    return branches_of(request.user if request else None)
-
-
-def _cities(request):
-    cities = City.objects.order_by("name")
-    return cities.filter(branch__in=_branches(request)) if request else cities.none()
-
-
 class BuildingFilter(django_filters.FilterSet):
     branch = IdsFilter(
         label=_("Branch"),
         field_name="street__city__branch",
-        queryset=_branches,
+        queryset=user_branches,
         widget=forms.SelectMultiple(attrs={"size": 3}),
     )
-    city = IdFilter(label=_("City"), field_name="street__city", queryset=_cities)
+    city = IdFilter(label=_("City"), field_name="street__city", queryset=user_cities)
     street = django_filters.CharFilter(label=_("Street"), method="filter_street")
     technology = ChoicesFilter(label=_("Technology"), choices=Technology.choices)
     covered = django_filters.ChoiceFilter(

@@ -19,13 +19,15 @@ from .models import Building, City, ExtraAttribute, Status, Subscriber, Tariff, 
 BUILDINGS_LISTED = 3_000  # see _in_buildings
 
 
-def _branches(request):
+def user_branches(request):
+    """The branches a filter may offer: the request's user's (a registry filter's choices)."""
     return branches_of(request.user) if request else branches_of(None)
 
 
-def _cities(request):
+def user_cities(request):
+    """The cities of the user's branches."""
     cities = City.objects.order_by("name")
-    return cities.filter(branch__in=_branches(request)) if request else cities.none()
+    return cities.filter(branch__in=user_branches(request)) if request else cities.none()
 
 
 def months_ago(months: int, today: date | None = None) -> date:
@@ -55,9 +57,9 @@ PAYMENT_BANDS = {
 
 class SubscriberFilter(django_filters.FilterSet):
     branch = IdsFilter(
-        label=_("Branch"), queryset=_branches, widget=forms.SelectMultiple(attrs={"size": 3})
+        label=_("Branch"), queryset=user_branches, widget=forms.SelectMultiple(attrs={"size": 3})
     )
-    city = IdFilter(label=_("City"), field_name="building__street__city", queryset=_cities)
+    city = IdFilter(label=_("City"), field_name="building__street__city", queryset=user_cities)
     street = django_filters.CharFilter(
         label=_("Street"), field_name="building__street__name", lookup_expr="icontains"
     )
