@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SessionSlideMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,9 +127,10 @@ AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
 AXES_LOCKOUT_CALLABLE = "core.auth_views.locked_out"
 
 # Sessions end after SESSION_IDLE_SECONDS without a request (8 hours: one shift), not when the
-# browser closes: every request moves the end forward.
+# browser closes: requests move the end forward, written at most once a minute
+# (core.middleware.SessionSlideMiddleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(8 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SLIDE_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 
 LANGUAGE_CODE = "ru"

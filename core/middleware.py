@@ -1,4 +1,6 @@
-"""Every page needs a login except the ones listed as public."""
+"""Every page needs a login except the ones listed as public; sessions slide cheaply."""
+
+import time
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -29,3 +31,25 @@ class LoginRequiredMiddleware:
                 return HttpResponseClientRedirect(redirect_to_login(target)["Location"])
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class SessionSlideMiddleware:
+    """The idle timeout slides with the user's requests, but the session is written back at most
+    once a minute (SESSION_SLIDE_SECONDS) rather than on every request: a session then ends
+    between SESSION_COOKIE_AGE minus that minute and SESSION_COOKIE_AGE after the last request,
+    and a page costs no write. Placed right after SessionMiddleware, which saves what this marks."""
+
+    KEY = "_slid_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or response.status_code >= 500:
+            return response
+        now = int(time.time())
+        if session.modified or now - session.get(self.KEY, 0) >= settings.SESSION_SLIDE_SECONDS:
+            session[self.KEY] = now
+        return response

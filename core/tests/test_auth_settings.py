@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from abonent.settings import BASE_DIR, email_settings
+from core.middleware import SessionSlideMiddleware
 from core.tests.factories import PASSWORD, UserFactory
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
@@ -55,6 +56,24 @@ def test_every_request_moves_the_end_of_the_session(client):
     assert client.get(reverse("home")).status_code == 200
     expires = Session.objects.get(pk=key).expire_date
     assert expires > timezone.now() + timedelta(hours=7, minutes=59)
+
+
+@pytest.mark.django_db
+def test_the_end_moves_at_most_once_a_minute_so_a_page_costs_no_session_write(client):
+    client.force_login(UserFactory())
+    key = client.session.session_key
+    client.get(reverse("home"))  # the first request stamps the slide
+    soon = timezone.now() + timedelta(minutes=5)
+    Session.objects.filter(pk=key).update(expire_date=soon)
+    assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(pk=key).expire_date == soon  # within the minute: not written
+
+    session = client.session
+    session[SessionSlideMiddleware.KEY] -= settings.SESSION_SLIDE_SECONDS
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=soon)
+    assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(pk=key).expire_date > timezone.now() + timedelta(hours=7)
 
 
 @pytest.mark.django_db

@@ -155,8 +155,8 @@ def test_a_page_takes_the_same_few_queries_however_many_rows(
     client, clerk, branch, django_assert_max_num_queries
 ):
     SubscriberFactory.create_batch(3, branch=branch)
-    # 17: the session (read, then saved: 3), the user and their permissions (3), branches,
-    # extra attributes, preferences, the count, the rows, saved filters, and the filter form's
+    # 17: the session (read, then written as this is the first request: 3), the user and their
+    # permissions (3), branches, extra attributes, preferences, the count, the rows, saved filters, and the filter form's
     # lists (segments, branches, cities, tariffs); PostgreSQL picks the ids first (+1).
     with django_assert_max_num_queries(18) as small:
         client.get(URL)
