@@ -5,7 +5,7 @@ from datetime import date
 import django_filters
 from django import forms
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,7 @@ from core.access import branches_of, scoped
 from core.filtersets import ChoicesFilter, IdFilter, IdsFilter
 from core.sql import text_contains
 
+from . import addresses
 from .importing.parse import MONEY_LIMIT, FieldError, phone_normalize
 from .models import Building, City, ExtraAttribute, Status, Subscriber, Tariff, Technology
 
@@ -185,7 +186,8 @@ class SubscriberFilter(django_filters.FilterSet):
 
 def search_subscribers(rows, text: str, user=None):
     """An account, a phone in any form (+7 912 345-67-89, 89123456789, 9123456789, the last
-    digits), a part of the name, or an address (street and house). Each form is answered from an
+    digits), a part of the name, a street, or an address (a street and a house, typed as the
+coverage check reads it). Each form is answered from an
     index at a million subscribers (docs/benchmarks.md): the phones' last digits from an index of
     the reversed numbers, parts of names from a trigram index (PostgreSQL), streets by first
     finding their buildings."""
@@ -209,24 +211,34 @@ def search_subscribers(rows, text: str, user=None):
         return rows.filter(found)
     words = text.split()
     if len(words) >= 2 and any(ch.isdigit() for ch in words[-1]):
-        street, house = " ".join(words[:-1]), words[-1]
-        return rows.filter(_in_buildings(street, house, user))
+        return rows.filter(building__in=_at_address(text, user))
     rows, by_name = text_contains(rows, "full_name", text)
-    return rows.filter(by_name | _in_buildings(text, None, user))
+    return rows.filter(by_name | _in_buildings(text, user))
 
 
-def _in_buildings(street: str, house: str | None = None, user=None) -> Q:
-    """Subscribers of the buildings on streets whose name contains `street` (with that house
-    number), of the user's branches when the user is known. A few buildings are listed by id,
-    so each is read by its index; many (every city's Lenin street) are left as a subquery, as
-    their subscribers are everywhere anyway."""
+def _buildings(user) -> QuerySet:
     buildings = Building.objects.all()
-    if user is not None:
-        buildings = scoped(buildings, user, "street__city__branch")
-    buildings, on_street = text_contains(buildings, "street__name", street)
+    return scoped(buildings, user, "street__city__branch") if user is not None else buildings
+
+
+def _at_address(text: str, user=None) -> list[int]:
+    """The buildings at an address typed any usual way ("ул. Ленина, 12", "Ленина 12к1",
+    "Тверь, пр-т Мира 5, кв. 3"), read as the coverage check reads it (subscribers.addresses):
+    those that answer it best."""
+    try:
+        address = addresses.parse(text)
+    except addresses.AddressError:
+        return []
+    return [m.pk for m in addresses.best(addresses.matches(_buildings(user), address))]
+
+
+def _in_buildings(street: str, user=None) -> Q:
+    """Subscribers of the buildings on streets whose name contains `street`, of the user's
+    branches when the user is known. A few buildings are listed by id, so each is read by its
+    index; many (every city's Lenin street) are left as a subquery, as their subscribers are
+    everywhere anyway."""
+    buildings, on_street = text_contains(_buildings(user), "street__name", street)
     buildings = buildings.filter(on_street)
-    if house is not None:
-        buildings = buildings.filter(house__in={house, house.lower(), house.upper()})
     ids = list(buildings.values_list("pk", flat=True)[: BUILDINGS_LISTED + 1])
     if len(ids) <= BUILDINGS_LISTED:
         return Q(building__in=ids)

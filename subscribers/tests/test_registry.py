@@ -76,7 +76,22 @@ def test_names_and_streets_are_found_in_any_letter_case_cyrillic_too(client, cle
     assert find(client, q="ПЁТР") == ["1001"]
     assert find(client, q="садовая") == ["1001"]
     assert find(client, q="САДОВАЯ 12К1") == ["1001"]
-    assert find(client, q="Садовая 12") == []
+
+
+def test_an_address_is_read_as_people_type_it(client, clerk, branch):
+    """The search reads an address as the coverage check does: street types, commas, corpus
+    forms and a flat are all understood; the best-matching buildings answer."""
+    home = BuildingFactory(street__name="ул. Садовая", street__city__branch=branch, house="12к1")
+    SubscriberFactory(account="1001", branch=branch, building=home)
+    for typed in ("Садовая, 12к1", "ул. Садовая, д. 12 корп. 1", "садовая 12/1, кв. 5"):
+        assert find(client, q=typed) == ["1001"], typed
+    assert find(client, q="Садовая 12") == ["1001"]  # no house 12: 12к1 is the nearest
+    twelve = BuildingFactory(street=home.street, house="12")
+    SubscriberFactory(account="1002", branch=branch, building=twelve)
+    assert find(client, q="Садовая, 12") == ["1002"]  # now there is one
+    assert find(client, q="пр-т Садовая 12к1") == ["1001"]  # the type is a weaker hint
+    assert find(client, q="Садовая 13") == []
+    assert find(client, q="Лесная 12к1") == []
 
 
 def test_another_branch_s_subscriber_is_never_listed(client, clerk, branch):
