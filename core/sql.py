@@ -3,7 +3,7 @@
 import contextlib
 
 from django.db import connection
-from django.db.models import CharField, Func, Q, QuerySet
+from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet
 
 FOLD = "AB_FOLD"  # registered on every SQLite connection (core.apps)
 
@@ -270,3 +270,24 @@ def row_estimate(table: str) -> int:
 
 def bulk_worthwhile(new_rows: int, table: str) -> bool:
     return is_postgres() and new_rows >= 100_000 and new_rows * 3 >= max(row_estimate(table), 0)
+
+
+class AnyOf(Func):
+    """`column IN (values)` written for PostgreSQL as `column = ANY(%s)`, the list as one array
+    parameter: a street's few thousand buildings cost the planner one value, not thousands.
+    A condition: filter(AnyOf("building", ids)), or within Q(...) | Q(...)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, values):
+        super().__init__(F(column))
+        self.values = list(values)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        if not self.values:
+            return "1 = 0", []
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s)", [*params, self.values]
+        marks = ", ".join(["%s"] * len(self.values))
+        return f"{column} IN ({marks})", [*params, *self.values]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.access import branches_of, scoped
 from core.filtersets import ChoicesFilter, IdFilter, IdsFilter
-from core.sql import text_contains
+from core.sql import AnyOf, text_contains
 
 from . import addresses
 from .importing.parse import MONEY_LIMIT, FieldError, phone_normalize
@@ -186,11 +186,10 @@ class SubscriberFilter(django_filters.FilterSet):
 
 def search_subscribers(rows, text: str, user=None):
     """An account, a phone in any form (+7 912 345-67-89, 89123456789, 9123456789, the last
-    digits), a part of the name, a street, or an address (a street and a house, typed as the
-coverage check reads it). Each form is answered from an
-    index at a million subscribers (docs/benchmarks.md): the phones' last digits from an index of
-    the reversed numbers, parts of names from a trigram index (PostgreSQL), streets by first
-    finding their buildings."""
+    digits), a part of the name, a street, or an address (a street and a house, read as the
+    coverage check reads it). Each form is answered from an index at a million subscribers
+    (docs/benchmarks.md): the phones' last digits from an index of the reversed numbers, parts
+    of names from a trigram index (PostgreSQL), streets by first finding their buildings."""
     digits = "".join(ch for ch in text if ch.isdigit())
     letters = any(ch.isalpha() for ch in text)
     if not letters and len(digits) >= 10:
@@ -241,5 +240,5 @@ def _in_buildings(street: str, user=None) -> Q:
     buildings = buildings.filter(on_street)
     ids = list(buildings.values_list("pk", flat=True)[: BUILDINGS_LISTED + 1])
     if len(ids) <= BUILDINGS_LISTED:
-        return Q(building__in=ids)
+        return Q(AnyOf("building", ids))
     return Q(building__in=buildings.values("pk"))

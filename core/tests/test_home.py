@@ -34,8 +34,8 @@ def test_it_shows_the_base_overview(client, django_assert_max_num_queries):
     SubscriberFactory(branch=branch, status=Status.SUSPENDED, reported_balance=Decimal("-1000.50"))
     ImportBatchFactory()
     client.force_login(UserFactory(perms=["subscribers.view_subscriber"]))
-    # A constant few: session (read; written at most once a minute as the idle timeout slides), user, roles,
-    # permissions, branches, then three counts of the base.
+    # A constant few: session (read; written at most once a minute as the idle timeout
+    # slides), user, roles, permissions, branches, then three counts of the base.
     with django_assert_max_num_queries(12):
         response = client.get(reverse("home"))
     html = response.content.decode()

@@ -1,6 +1,7 @@
-"""The subscriber registry's pages are the same whichever plan finds their rows
-(core.registry._first_rows): few rows found by the filter and sorted, many walked along the
-sort key, and the walk given up for find-and-sort when it runs out of its time budget."""
+"""The subscriber registry's pages and counts are the same whichever plan finds their rows
+(core.registry._first_rows): few rows found by the filter and sorted (counted with them), many
+walked along the sort key, and each plan given up for the next when it runs out of its time
+budget."""
 
 from datetime import date
 
@@ -68,22 +69,40 @@ def test_a_filter_of_few_rows_bunched_at_the_end_pages_them_all_in_order(client,
 
 def test_many_rows_page_the_same_when_the_walk_gives_up(client, clerk, monkeypatch):
     walked = walk_pages(client, status="active", sort="-full_name")
-    monkeypatch.setattr(core_registry, "_walk", lambda ids: None)  # as if out of time
+    within = core_registry._within
+    monkeypatch.setattr(  # every budget as if run out of
+        core_registry,
+        "_within",
+        lambda budget, run, **o: None if budget else within(budget, run, **o),
+    )
     assert walk_pages(client, status="active", sort="-full_name") == walked
     assert len(walked) == MANY and len(set(walked)) == MANY
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL time budget")
-def test_a_walk_over_its_budget_is_given_up_and_leaves_the_connection_as_it_was(base):
+def test_a_plan_over_its_budget_is_given_up_and_leaves_the_connection_as_it_was(base):
     slow = Subscriber.objects.extra(where=["pg_sleep(0.05) IS NOT NULL"]).values_list(
         "pk", flat=True
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('statement_timeout')")
         before = cursor.fetchone()[0]
-    assert core_registry._walk(slow.order_by("account")) is None
-    assert core_registry._walk(Subscriber.objects.values_list("pk", flat=True)[:3]) is not None
+    budget = core_registry.WALK_BUDGET_MS
+    assert core_registry._within(budget, lambda: list(slow.order_by("account"))) is None
+    quick = Subscriber.objects.values_list("pk", flat=True)[:3]
+    assert core_registry._within(budget, lambda: list(quick)) == list(quick)
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('statement_timeout')")
         assert cursor.fetchone()[0] == before
     assert Subscriber.objects.count() == MANY
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL planner options")
+def test_a_planner_option_holds_for_its_query_only(base):
+    def seqscan():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            return cursor.fetchone()[0]
+
+    assert core_registry._within(None, seqscan, enable_seqscan="off") == "off"
+    assert seqscan() == "on"
