@@ -25,7 +25,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -46,8 +46,8 @@ PAGE_SIZE = 50
 COUNT_CAP = 1_000  # counted exactly up to this; beyond, the page says "more than" (docs)
 EXPORT_AT_ONCE = 20_000  # rows downloaded at once; more are written by a background job
 EXPORT_MAX = 1_000_000  # an XLSX sheet holds about a million rows; more must be narrowed
-WALK_BUDGET_MS = 10  # see _first_rows
-FIND_BUDGET_MS = 100
+WALK_BUDGET_MS = 25  # see _first_rows
+WALK_SHARE = 0.02
 
 
 def follow(row, path: str):
@@ -207,20 +207,8 @@ def page_of(
 
 
 def _count(rows: QuerySet) -> int:
-    """The rows counted up to one more than COUNT_CAP. On PostgreSQL the table is not read in
-    its own order for it: with the LIMIT the planner bets on meeting the rows early in a
-    sequential read, and loses when they are spread thin (a street's subscribers, 2% of the
-    base); the indexes of the filter answer in a few milliseconds instead."""
-    capped = rows.order_by()[: COUNT_CAP + 1]
-    if not is_postgres():
-        return capped.count()
-    try:
-        sql, _params = capped.query.sql_with_params()
-    except EmptyResultSet:  # nothing can match (a search for an address with no building)
-        return 0
-    if "(SELECT" in sql:
-        return capped.count()
-    return _within(None, capped.count, enable_seqscan="off")
+    """The rows counted up to one more than COUNT_CAP."""
+    return rows.order_by()[: COUNT_CAP + 1].count()
 
 
 def _filter_first(rows: QuerySet, fields: tuple[str, ...], descending: bool) -> QuerySet:
@@ -240,16 +228,18 @@ def _first_rows(
     base: QuerySet | None = None,
 ) -> tuple[int, list]:
     """(the rows counted up to COUNT_CAP + 1, the page's rows and one more, to know a next page
-    exists) for the rows after the key `after` (None: the first page).
+    exists) for the rows after the key `after` (None: the first page); `base` is the user's
+    rows before the filter.
 
     Two plans answer "the first 50 in this order": walk the sort key's index keeping the rows
     that pass the filter, or find every row that passes and sort them. PostgreSQL chooses
     between them assuming the rows that pass are spread evenly along the sort order; when they
-    bunch at its far end (new connections, one branch's accounts) or are spread thin (one
-    surname) its walk reads most of the table. So: when the count says few, find and sort;
-    otherwise walk within a small budget, then find and sort within a larger one, and, when
-    that runs out too (many rows, all far along the order), walk to the end. Each plan picks
-    only the ids; the rows and their related rows are read for those ids."""
+    bunch at its far end (new connections, one branch's accounts) its walk reads most of the
+    table. So: when the count says few, find and sort. Otherwise walk within a budget — unless
+    the planner expects the filter to keep under WALK_SHARE of the user's rows (a surname, a
+    city): then a walk would read fifty times the page at least — and when the walk runs out of
+    it, find and sort. Each plan picks only the ids; the rows and their related rows are then
+    read for those ids, without the filter again."""
     total = _count(rows)
     later = rows.filter(_after(fields, after, descending)) if after is not None else rows
     if not is_postgres():
@@ -259,45 +249,45 @@ def _first_rows(
     if total <= COUNT_CAP:
         pks = list(found)
     else:
-        pks = _within(WALK_BUDGET_MS, lambda: list(ids[: PAGE_SIZE + 1]))
+        pks = None
+        if base is None or _expected_rows(rows) >= WALK_SHARE * _expected_rows(base):
+            pks = _within(WALK_BUDGET_MS, lambda: list(ids[: PAGE_SIZE + 1]))
         if pks is None:
-            pks = _within(FIND_BUDGET_MS, lambda: list(found))
-        if pks is None:
-            pks = list(ids[: PAGE_SIZE + 1])
+            pks = list(found)
     # The rows of those ids, read without the filter again (a street's thousands of buildings).
-    found_rows = {
-        row.pk: row for row in (rows if base is None else base).order_by().filter(pk__in=pks)
-    }
+    chosen = rows if base is None else base
+    found_rows = {row.pk: row for row in chosen.order_by().filter(pk__in=pks)}
     return total, [found_rows[pk] for pk in pks if pk in found_rows]
 
 
-def _within(budget_ms: int | None, run: Callable, **options: str) -> object | None:
-    """run()'s result, or None when its query takes over the budget (None: no budget), with the
-    planner `options` in force; the connection's own settings are restored either way."""
-    if budget_ms is not None:
-        options["statement_timeout"] = f"{budget_ms}ms"
-    names = sorted(options)
-    nested = connection.in_atomic_block  # else the settings end with this transaction
+def _expected_rows(rows: QuerySet) -> float:
+    """How many rows PostgreSQL's planner expects the query to give (its EXPLAIN)."""
+    sql, params = rows.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return plan[0]["Plan"]["Plan Rows"]
+
+
+def _within(budget_ms: int, run: Callable[[], list]) -> list | None:
+    """run()'s result, or None when its query takes over the budget; the connection's own
+    statement timeout is restored either way."""
+    nested = connection.in_atomic_block  # else the setting ends with this transaction
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT "
-                    + ", ".join("current_setting(%s), set_config(%s, %s, true)" for _ in names),
-                    [p for name in names for p in (name, name, options[name])],
+                    "SELECT current_setting('statement_timeout'), "
+                    "set_config('statement_timeout', %s, true)",
+                    [f"{budget_ms}ms"],
                 )
-                before = cursor.fetchone()[::2]
+                before = cursor.fetchone()[0]
             result = run()
             if nested:
                 with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in names),
-                        [
-                            p
-                            for name, value in zip(names, before, strict=True)
-                            for p in (name, value)
-                        ],
-                    )
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
             return result
     except OperationalError as exc:
         if getattr(exc.__cause__, "sqlstate", None) != "57014":  # query_canceled

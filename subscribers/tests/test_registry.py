@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from core import registry as core_registry
 from core.tests.factories import BranchFactory, UserFactory
+from subscribers import filtersets as subscriber_filters
 from subscribers.models import ExtraAttribute, Status
 
 from .factories import BuildingFactory, SubscriberFactory, TariffFactory
@@ -262,3 +263,21 @@ def test_a_big_download_is_written_in_the_background_for_its_user_only(
     assert len(rows) == 4  # the header and this user's three active subscribers
     client.force_login(UserFactory(perms=["subscribers.view_subscriber", "core.view_job"]))
     assert client.get(download).status_code == 403
+
+
+@pytest.mark.parametrize("listed", [3_000, 1])
+def test_the_city_filter_finds_the_subscribers_of_its_buildings(
+    client, clerk, branch, monkeypatch, listed
+):
+    """Up to BUILDINGS_LISTED a city's buildings are listed by id; beyond, a subquery: the same
+    subscribers either way."""
+    monkeypatch.setattr(subscriber_filters, "BUILDINGS_LISTED", listed)
+    tver = BuildingFactory(street__city__branch=branch, street__city__name="Тверь")
+    tver2 = BuildingFactory(street__city=tver.street.city)
+    torzhok = BuildingFactory(street__city__branch=branch, street__city__name="Торжок")
+    SubscriberFactory(account="1", branch=branch, building=tver)
+    SubscriberFactory(account="2", branch=branch, building=tver2)
+    SubscriberFactory(account="3", branch=branch, building=torzhok)
+    SubscriberFactory(account="4", branch=branch, building=None)
+    assert find(client, city=tver.street.city_id) == ["1", "2"]
+    assert find(client, city=torzhok.street.city_id) == ["3"]

@@ -97,12 +97,15 @@ def test_a_plan_over_its_budget_is_given_up_and_leaves_the_connection_as_it_was(
     assert Subscriber.objects.count() == MANY
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL planner options")
-def test_a_planner_option_holds_for_its_query_only(base):
-    def seqscan():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('enable_seqscan')")
-            return cursor.fetchone()[0]
-
-    assert core_registry._within(None, seqscan, enable_seqscan="off") == "off"
-    assert seqscan() == "on"
+@pytest.mark.parametrize("share", [0, 2])
+def test_the_pages_are_the_same_whether_walked_or_found_for_a_sparse_filter(
+    client, clerk, monkeypatch, share
+):
+    """WALK_SHARE 2: every filter counts as sparse (found and sorted at once); 0: none (walked
+    first)."""
+    monkeypatch.setattr(core_registry, "WALK_SHARE", share)
+    first = client.get(URL, {"status": "active"}, HTTP_ACCEPT_LANGUAGE="en").context["page"]
+    assert (first.count, first.count_capped) == (core_registry.COUNT_CAP, True)
+    assert walk_pages(client, status="active", sort="-full_name") == list(
+        Subscriber.objects.order_by("-full_name", "-pk").values_list("account", flat=True)
+    )
