@@ -48,6 +48,7 @@ EXPORT_AT_ONCE = 20_000  # rows downloaded at once; more are written by a backgr
 EXPORT_MAX = 1_000_000  # an XLSX sheet holds about a million rows; more must be narrowed
 WALK_BUDGET_MS = 25  # see _first_rows
 WALK_SHARE = 0.02
+WALK_PROBE_MS = 8
 
 
 def follow(row, path: str):
@@ -235,11 +236,12 @@ def _first_rows(
     that pass the filter, or find every row that passes and sort them. PostgreSQL chooses
     between them assuming the rows that pass are spread evenly along the sort order; when they
     bunch at its far end (new connections, one branch's accounts) its walk reads most of the
-    table. So: when the count says few, find and sort. Otherwise walk within a budget — unless
-    the planner expects the filter to keep under WALK_SHARE of the user's rows (a surname, a
-    city): then a walk would read fifty times the page at least — and when the walk runs out of
-    it, find and sort. Each plan picks only the ids; the rows and their related rows are then
-    read for those ids, without the filter again."""
+    table. So: when the count says few, find and sort. Otherwise walk within a budget, and find
+    and sort when the walk runs out of it. The budget is smaller when the planner expects the
+    filter to keep under WALK_SHARE of the user's rows (a surname, a small street: a walk would
+    read fifty rows for each it keeps): a short try still wins where the planner's guess is far
+    too low (a value inside the extra attributes). Each plan picks only the ids; the rows and
+    their related rows are then read for those ids, without the filter again."""
     total = _count(rows)
     later = rows.filter(_after(fields, after, descending)) if after is not None else rows
     if not is_postgres():
@@ -249,9 +251,9 @@ def _first_rows(
     if total <= COUNT_CAP:
         pks = list(found)
     else:
-        pks = None
-        if base is None or _expected_rows(rows) >= WALK_SHARE * _expected_rows(base):
-            pks = _within(WALK_BUDGET_MS, lambda: list(ids[: PAGE_SIZE + 1]))
+        sparse = base is not None and _expected_rows(rows) < WALK_SHARE * _expected_rows(base)
+        budget = WALK_PROBE_MS if sparse else WALK_BUDGET_MS
+        pks = _within(budget, lambda: list(ids[: PAGE_SIZE + 1]))
         if pks is None:
             pks = list(found)
     # The rows of those ids, read without the filter again (a street's thousands of buildings).
