@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,8 @@ from . import services
 from .forms import SegmentForm
 from .models import Segment
 from .queries import describe
+
+LIST_PAGE = 25  # segments a page of the list
 
 
 def _registry_url(query: str) -> str:
@@ -42,8 +45,10 @@ def save_as_segment_action(request, query: str) -> Action | None:
 @permission_required("segments.view_segment", raise_exception=True)
 @require_safe
 def segment_list(request):
-    segments = Segment.objects.select_related("created_by").order_by("name")
-    return render(request, "segments/list.html", {"segments": segments})
+    segments = Segment.objects.select_related("created_by").order_by("name", "pk")
+    # Each row loads its count by a request of its own: a page bounds how many run at once.
+    page = Paginator(segments, LIST_PAGE).get_page(request.GET.get("page"))
+    return render(request, "segments/list.html", {"segments": page, "page": page})
 
 
 @permission_required("segments.view_segment", raise_exception=True)

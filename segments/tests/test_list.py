@@ -59,9 +59,9 @@ def test_the_page_costs_the_same_queries_for_2_and_10_segments(
         assert client.get(URL).status_code == 200
 
 
-# session, user, permissions (2), the segments (the session is not written again within the
-# minute: core.middleware.SessionSlideMiddleware)
-QUERIES = 5
+# session, user, permissions (2), the segments and their number (the page); the session is
+# not written again within the minute (core.middleware.SessionSlideMiddleware)
+QUERIES = 6
 
 
 def test_the_count_is_of_the_users_branches(client, operator, tver, ural):
@@ -78,3 +78,20 @@ def test_the_count_is_of_the_users_branches(client, operator, tver, ural):
 def test_the_count_of_an_unknown_segment_is_404(client, head):
     client.force_login(head)
     assert client.get(reverse("segments:count", kwargs={"pk": 999})).status_code == 404
+
+
+def test_the_list_is_paged_so_a_page_loads_a_bounded_number_of_counts(client, head, monkeypatch):
+    from segments import views
+
+    monkeypatch.setattr(views, "LIST_PAGE", 2)
+    for name in ("Архив", "Бизнес", "Должники", "Новые", "Уходящие"):
+        SegmentFactory(name=name)
+    client.force_login(head)
+    first = client.get(URL).content.decode()
+    assert "Архив" in first and "Бизнес" in first and "Должники" not in first
+    assert first.count('hx-trigger="load"') == 2
+    assert 'id="segments-next"' in first and 'id="segments-previous"' not in first
+    last = client.get(URL, {"page": 3}).content.decode()
+    assert "Уходящие" in last and "Архив" not in last
+    assert 'id="segments-next"' not in last
+    assert "Архив" in client.get(URL, {"page": "x"}).content.decode()  # a bad page: the first
