@@ -1,6 +1,8 @@
 """Administrators manage the staff (users, their roles and branches) and the branches here,
 from the web; the Django admin is not needed for it."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import permission_required
@@ -58,6 +60,7 @@ def users(request):
         "core/staff/users.html",
         {
             "page": page,
+            "pager_params": urlencode({"q": query, "role": role, "branch": branch}),
             "rows": rows,
             "query": query,
             "role": role,

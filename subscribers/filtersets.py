@@ -150,10 +150,7 @@ class SubscriberFilter(django_filters.FilterSet):
         if city is None:
             return rows
         buildings = Building.objects.filter(street__city=city)
-        ids = list(buildings.values_list("pk", flat=True)[: BUILDINGS_LISTED + 1])
-        if len(ids) <= BUILDINGS_LISTED:
-            return rows.filter(AnyOf("building", ids))
-        return rows.filter(building__street__city=city)
+        return rows.filter(_listed(buildings, otherwise=Q(building__street__city=city)))
 
     def filter_debtors(self, rows, name, value):
         return rows.filter(reported_balance__lt=0) if value else rows
@@ -249,7 +246,11 @@ def _in_buildings(street: str, user=None) -> Q:
     everywhere anyway."""
     buildings, on_street = text_contains(_buildings(user), "street__name", street)
     buildings = buildings.filter(on_street)
+    return _listed(buildings, otherwise=Q(building__in=buildings.values("pk")))
+
+
+def _listed(buildings: QuerySet, otherwise: Q) -> Q:
+    """Subscribers of these buildings: their ids as one array parameter when there are at most
+    BUILDINGS_LISTED of them (the building index answers), else the condition `otherwise`."""
     ids = list(buildings.values_list("pk", flat=True)[: BUILDINGS_LISTED + 1])
-    if len(ids) <= BUILDINGS_LISTED:
-        return Q(AnyOf("building", ids))
-    return Q(building__in=buildings.values("pk"))
+    return Q(AnyOf("building", ids)) if len(ids) <= BUILDINGS_LISTED else otherwise
