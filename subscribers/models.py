@@ -53,6 +53,12 @@ class Street(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Subscriber.objects.filter(building__street=self).exclude(city=self.city_id).update(
+            city=self.city_id
+        )
+
 
 class Building(models.Model):
     """A served (or surveyed) building: its technology, flats and ports define coverage."""
@@ -76,6 +82,11 @@ class Building(models.Model):
 
     def __str__(self) -> str:
         return f"{self.street}, {self.house}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        city = Street.objects.filter(pk=self.street_id).values("city")[:1]
+        Subscriber.objects.filter(building=self).exclude(city=city).update(city=city)
 
 
 class Tariff(models.Model):
@@ -149,6 +160,18 @@ class Subscriber(models.Model):
     building = models.ForeignKey(
         Building, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("building")
     )
+    # The building's city, kept beside it (save() here and on the addresses, the import) so
+    # that the city filter reads (city, account) rather than joining the addresses.
+    city = models.ForeignKey(
+        City,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        on_delete=models.PROTECT,
+        db_index=False,  # (city, account) below serves both
+        verbose_name=_("city"),
+    )
     flat = models.CharField(_("flat"), max_length=20, blank=True)
     technology = models.CharField(
         _("technology"), max_length=10, choices=Technology.choices, blank=True
@@ -179,7 +202,7 @@ class Subscriber(models.Model):
         help_text=_("How many of the last six months ended with a negative balance."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "arpu", "debt_months"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "arpu", "debt_months", "city"])
 
     class Meta:
         permissions = [("view_personal_data", _("Can see personal data (phones, e-mail, flat)"))]
@@ -199,6 +222,7 @@ class Subscriber(models.Model):
                 include=["account", "id", "branch"],
             ),
             models.Index(fields=["branch", "account"], name="subscriber_branch_account"),
+            models.Index(fields=["city", "account"], name="subscriber_city_account"),
             models.Index(fields=["status", "account"], name="subscriber_status_account"),
             models.Index(fields=["tariff", "account"], name="subscriber_tariff_account"),
             models.Index(fields=["technology", "account"], name="subscriber_tech_account"),
@@ -232,6 +256,16 @@ class Subscriber(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.full_name}"
+
+    def save(self, *args, **kwargs):
+        self.city_id = None
+        if self.building_id:
+            city = Building.objects.filter(pk=self.building_id).values_list("street__city")
+            self.city_id = city.first()[0]
+        fields = kwargs.get("update_fields")
+        if fields is not None and "building" in fields:
+            kwargs["update_fields"] = {*fields, "city"}
+        super().save(*args, **kwargs)
 
 
 class ExtraAttribute(models.Model):

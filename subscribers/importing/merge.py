@@ -229,6 +229,7 @@ SUB_COLUMNS = (
     "email",
     "branch_id",
     "building_id",
+    "city_id",  # the building's, kept beside it for the city filter
     "flat",
     "technology",
     "tariff_id",
@@ -246,15 +247,17 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
     create_temp_table(
         "stg_sub",
         "account text, kind text, full_name text, phone text, phone2 text, email text, "
-        "branch_id bigint, building_id bigint, flat text, technology text, tariff_id bigint, "
-        "status text, connected_on date, terminated_on date, reported_balance numeric(14,2), "
-        "extra text, id bigint, old_status text, old_tariff_id bigint, old_connected_on date, "
+        "branch_id bigint, building_id bigint, city_id bigint, flat text, technology text, "
+        "tariff_id bigint, status text, connected_on date, terminated_on date, "
+        "reported_balance numeric(14,2), extra text, id bigint, old_status text, "
+        "old_tariff_id bigint, old_connected_on date, "
         "old_terminated_on date, old_branch_id bigint, old_technology text, changed integer",
     )
     cmp = " OR ".join(
         f"st.{c} IS DISTINCT FROM s.{c}"
         for c in SUB_COLUMNS
-        if c not in ("extra", "reported_balance", "branch_id", "building_id", "tariff_id")
+        if c
+        not in ("extra", "reported_balance", "branch_id", "building_id", "city_id", "tariff_id")
     )
     extra_cmp = (
         f"{json_cast('st.extra')} IS DISTINCT FROM s.extra"
@@ -264,7 +267,7 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
     execute(f"""
         INSERT INTO stg_sub
         SELECT st.account, st.kind, st.full_name, st.phone, st.phone2, st.email, b.id,
-               a.building_id, st.flat, st.technology, t.id, st.status, st.connected_on,
+               a.building_id, a.city_id, st.flat, st.technology, t.id, st.status, st.connected_on,
                st.terminated_on, st.balance, st.extra, s.id, s.status, s.tariff_id,
                s.connected_on, s.terminated_on, s.branch_id, s.technology,
                CASE WHEN s.id IS NULL THEN NULL

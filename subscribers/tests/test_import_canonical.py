@@ -271,6 +271,22 @@ def test_it_records_the_data_window_on_the_batch(base):
     assert (window.start, window.end) == (JAN, MAR)
 
 
+def test_each_subscriber_carries_its_building_s_city_for_the_city_filter(billing, base):
+    cities = dict(Subscriber.objects.values_list("account", "city__name"))
+    assert cities == dict(Subscriber.objects.values_list("account", "building__street__city__name"))
+    assert set(cities.values()) == {"Тверь", "Екатеринбург"}
+
+
+def test_a_subscriber_moved_to_another_city_by_a_later_export_carries_the_new_one(billing):
+    header = "account,full_name,branch,city,street,house,tariff,status,connected_on,balance\n"
+    first = header + "7,Иванов,Центр,Тверь,Ленина,1,Базовый,active,2024-01-15,0\n"
+    moved = header + "7,Иванов,Центр,Торжок,Мира,3,Базовый,active,2024-01-15,0\n"
+    assert billing.run(billing.write({"subscribers.csv": first})).ok
+    assert Subscriber.objects.get().city.name == "Тверь"
+    assert billing.run(billing.write({"subscribers.csv": moved})).ok
+    assert Subscriber.objects.get().city.name == "Торжок"
+
+
 def test_a_header_only_file_imports_nothing_and_succeeds(billing):
     header = "account,full_name,branch,city,street,house,tariff,status,connected_on,balance\n"
     result = billing.run([billing.write({"subscribers.csv": header}) / "subscribers.csv"])

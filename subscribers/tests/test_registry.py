@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 
 from core import registry as core_registry
 from core.tests.factories import BranchFactory, UserFactory
-from subscribers import filtersets as subscriber_filters
 from subscribers.models import ExtraAttribute, Status
 
 from .factories import BuildingFactory, SubscriberFactory, TariffFactory
@@ -265,13 +264,7 @@ def test_a_big_download_is_written_in_the_background_for_its_user_only(
     assert client.get(download).status_code == 403
 
 
-@pytest.mark.parametrize("listed", [3_000, 1])
-def test_the_city_filter_finds_the_subscribers_of_its_buildings(
-    client, clerk, branch, monkeypatch, listed
-):
-    """Up to BUILDINGS_LISTED a city's buildings are listed by id; beyond, a subquery: the same
-    subscribers either way."""
-    monkeypatch.setattr(subscriber_filters, "BUILDINGS_LISTED", listed)
+def test_the_city_filter_finds_the_subscribers_of_its_buildings(client, clerk, branch):
     tver = BuildingFactory(street__city__branch=branch, street__city__name="Тверь")
     tver2 = BuildingFactory(street__city=tver.street.city)
     torzhok = BuildingFactory(street__city__branch=branch, street__city__name="Торжок")
@@ -281,3 +274,13 @@ def test_the_city_filter_finds_the_subscribers_of_its_buildings(
     SubscriberFactory(account="4", branch=branch, building=None)
     assert find(client, city=tver.street.city_id) == ["1", "2"]
     assert find(client, city=torzhok.street.city_id) == ["3"]
+    # A building put on a street of another city, or a street moved to another city, takes
+    # its subscribers with it.
+    tver2.street = torzhok.street
+    tver2.save()
+    assert find(client, city=torzhok.street.city_id) == ["2", "3"]
+    old_city = torzhok.street.city_id
+    torzhok.street.city = tver.street.city
+    torzhok.street.save()
+    assert find(client, city=tver.street.city_id) == ["1", "2", "3"]
+    assert find(client, city=old_city) == []
