@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "subscribers",
     "segments",
     "analytics",
+    "comms",
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # "thread" runs jobs in a daemon thread of the web process (embedded default); "sync" runs them
 # inline (tests); "celery" hands them to the workers.
+# How messages to subscribers sign and where they send them ({operator}, {support_phone}).
+ABONENT_OPERATOR_NAME = os.environ.get("ABONENT_OPERATOR_NAME", "Abonent")
+ABONENT_SUPPORT_PHONE = os.environ.get("ABONENT_SUPPORT_PHONE", "+7 800 000-00-00")
 ABONENT_JOB_RUNNER = os.environ.get("ABONENT_JOB_RUNNER", "celery" if REDIS_URL else "thread")
 
 if REDIS_URL:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("subscribers/", include("subscribers.urls")),
     path("segments/", include("segments.urls")),
     path("analytics/", include("analytics.urls")),
+    path("comms/", include("comms.urls")),
     path("api/", include("abonent.api_urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -34,6 +34,17 @@ MENU = [
         ],
     ),
     (
+        _("Communications"),
+        [
+            (
+                _("Message templates"),
+                "registry",
+                "comms.view_messagetemplate",
+                {"name": "message_templates"},
+            ),
+        ],
+    ),
+    (
         _("Administration"),
         [
             (_("Billing import"), "subscribers:import_list", "subscribers.add_importbatch", {}),

@@ -51,6 +51,11 @@ IMPORT = (
     "core.view_job",
 )
 
+# The messages subscribers get (comms): read by those who talk to subscribers, written by the
+# head of department, who approves what the department says.
+MESSAGES = ("comms.view_messagetemplate",)
+MESSAGES_EDIT = MESSAGES + ("comms.add_messagetemplate", "comms.change_messagetemplate")
+
 
 STAFF = (
     "auth.view_user",
@@ -87,6 +92,7 @@ ROLES: tuple[Role, ...] = (
         + IMPORT
         + AUDIT
         + SEGMENTS
+        + MESSAGES_EDIT
         + ("subscribers.view_monthlyfact", "auth.view_user"),
         duties=(
             _("Plans the department's work and its figures: connections, churn, collection."),
@@ -99,7 +105,7 @@ ROLES: tuple[Role, ...] = (
         "coordinator",
         _("Coordinator"),
         _("Takes a new subscriber from the application to a working service."),
-        BASE + PERSONAL,
+        BASE + PERSONAL + MESSAGES,
         duties=(
             _("Registers applications from every channel and checks the address is served."),
             _("Plans the installers' visits and keeps the schedule up to date."),
@@ -122,7 +128,7 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         _("Shift supervisor"),
         _("Leads the office shift, watches the queue and the shift's figures."),
-        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + MESSAGES,
         duties=(
             _("Opens and closes the office shift; spreads the work among the staff on duty."),
             _("Watches the queue, the waiting time and the shift's figures."),
@@ -134,25 +140,25 @@ ROLES: tuple[Role, ...] = (
         "office_manager",
         _("Office manager"),
         _("Serves walk-in subscribers: applications, complaints, contracts."),
-        BASE + PERSONAL + LEDGER,
+        BASE + PERSONAL + LEDGER + MESSAGES,
     ),
     Role(
         "operator",
         _("Contact-center operator"),
         _("Answers and makes calls by the scripts: inbound requests, reminders, surveys."),
-        BASE + PERSONAL + LEDGER,
+        BASE + PERSONAL + LEDGER + MESSAGES,
     ),
     Role(
         "collector",
         _("Debt collector"),
         _("Works the overdue registry: calls, promises to pay, letters."),
-        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + MESSAGES,
     ),
     Role(
         "retention",
         _("Retention specialist"),
         _("Keeps subscribers who want to leave and wins back those who left."),
-        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + MESSAGES,
     ),
     Role(
         "sales_agent",
@@ -176,7 +182,7 @@ ROLES: tuple[Role, ...] = (
         "trainer",
         _("Trainer"),
         _("Teaches staff the products and the scripts; runs tests."),
-        BASE,  # real cases for teaching, without personal data
+        BASE + MESSAGES,  # real cases for teaching, without personal data
     ),
     Role(
         "admin",

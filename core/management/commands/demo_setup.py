@@ -85,6 +85,7 @@ class Command(BaseCommand):
         users = self.ensure_users(groups)
         self.ensure_data(options, by=users.get("admin"))
         self.ensure_segments(by=users.get("head"))
+        self.ensure_messages()
         self.report()
 
     def ensure_users(self, groups) -> dict:
@@ -193,6 +194,16 @@ class Command(BaseCommand):
             return
         made, there = standard_install(by=by)
         self.stdout.write(f"Segments: {made} standard ones created, {there} already there.")
+
+    def ensure_messages(self) -> None:
+        """The shipped message templates (3.4.16) and the local Kannel as the SMS gateway."""
+        try:
+            from comms.services import demo_gateway_ensure, standard_install
+        except ImportError:
+            return
+        made, there = standard_install()
+        demo_gateway_ensure()
+        self.stdout.write(f"Message templates: {made} created, {there} already there.")
 
     def report(self) -> None:
         self.stdout.write("")

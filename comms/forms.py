@@ -1,0 +1,50 @@
+"""The message template form: its text checked by comms.services as it is saved."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import MessageTemplate
+
+FIELDS = ["name", "channel", "purpose", "trigger", "subject", "body", "active"]
+
+
+class MessageTemplateForm(forms.ModelForm):
+    class Meta:
+        model = MessageTemplate
+        fields = FIELDS
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "trigger": _("The event or the schedule that sends it, in words."),
+            "subject": _("E-mail only."),
+            "body": _("Placeholders in braces, e.g. {addressed}, {debt}, {due_date}."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def _post_clean(self):
+        # The model's own validation is the service's: one place for the rules.
+        pass
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            services.template_clean(
+                {name: data.get(name, "") for name in FIELDS}, exclude=self.instance.pk
+            )
+        except ValidationError as e:
+            for field, messages in e.message_dict.items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
+
+    def save(self, commit=True):
+        fields = {name: self.cleaned_data[name] for name in FIELDS}
+        if self.instance.pk:
+            return services.template_update(template=self.instance, by=self.user, **fields)
+        return services.template_create(by=self.user, **fields)

@@ -1,0 +1,120 @@
+"""Writes of the communications block: message templates (and, as it grows, the outbox)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from . import placeholders
+from .models import Channel, Gateway, MessageTemplate
+from .sms import segments
+
+MAX_SMS_PARTS = 10  # longer texts are letters, not SMS; phones join at most a few parts well
+
+
+def template_check(*, channel: str, subject: str, body: str) -> None:
+    """ValidationError by field for a template that cannot be sent as it is written."""
+    errors: dict[str, list[str]] = {}
+    for field, text in (("subject", subject), ("body", body)):
+        try:
+            placeholders.check(text)
+        except placeholders.TextError as e:
+            errors.setdefault(field, []).append(str(e))
+    if not body.strip():
+        errors.setdefault("body", []).append(_("Write the text of the message."))
+    if channel == Channel.EMAIL and not subject.strip():
+        errors.setdefault("subject", []).append(_("A letter needs a subject."))
+    if channel == Channel.SMS:
+        if subject.strip():
+            errors.setdefault("subject", []).append(_("An SMS has no subject."))
+        if "body" not in errors:
+            parts = segments(placeholders.render(body, sample=True)).parts
+            if parts > MAX_SMS_PARTS:
+                errors.setdefault("body", []).append(
+                    _("With sample values this SMS takes %(parts)s parts; at most %(max)s.")
+                    % {"parts": parts, "max": MAX_SMS_PARTS}
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _name_taken(name: str, *, exclude: int | None) -> bool:
+    key = name.casefold()  # in Python: SQLite folds only ASCII letters itself
+    names = MessageTemplate.objects.exclude(pk=exclude).values_list("name", flat=True)
+    return any(other.casefold() == key for other in names)
+
+
+def template_clean(fields: dict, *, exclude: int | None = None) -> dict:
+    fields = {**fields}
+    fields["name"] = " ".join(fields.get("name", "").split())
+    fields["subject"] = fields.get("subject", "").strip()
+    fields["body"] = fields.get("body", "").strip()
+    fields["trigger"] = fields.get("trigger", "").strip()
+    if not fields["name"]:
+        raise ValidationError({"name": _("Give the template a name.")})
+    if _name_taken(fields["name"], exclude=exclude):
+        raise ValidationError({"name": _("A template with this name already exists.")})
+    template_check(channel=fields["channel"], subject=fields["subject"], body=fields["body"])
+    return fields
+
+
+def _saved(template: MessageTemplate) -> MessageTemplate:
+    """Save in a savepoint: the same name saved meanwhile by another request (a form sent
+    twice) is the same error as one taken before."""
+    try:
+        with transaction.atomic():
+            template.save()
+    except IntegrityError:
+        if _name_taken(template.name, exclude=template.pk):
+            raise ValidationError(
+                {"name": _("A template with this name already exists.")}
+            ) from None
+        raise
+    return template
+
+
+@transaction.atomic
+def template_create(*, by, code: str | None = None, **fields) -> MessageTemplate:
+    return _saved(MessageTemplate(code=code, **template_clean(fields)))
+
+
+@transaction.atomic
+def template_update(*, template: MessageTemplate, by, **fields) -> MessageTemplate:
+    for name, value in template_clean(fields, exclude=template.pk).items():
+        setattr(template, name, value)
+    return _saved(template)
+
+
+def standard_install(*, language: str | None = None) -> tuple[int, int]:
+    """Make the shipped templates (comms/standard.py) that are missing, found by their code,
+    in `language` (the site's by default); one the operator edited is left as it is. Returns
+    (made, already there)."""
+    from .standard import standard_templates
+
+    existing = set(MessageTemplate.objects.exclude(code=None).values_list("code", flat=True))
+    made = there = 0
+    for standard in standard_templates(language):
+        if standard["code"] in existing:
+            there += 1
+            continue
+        template_create(by=None, **standard)
+        made += 1
+    return made, there
+
+
+def demo_gateway_ensure() -> Gateway:
+    """The demo's SMS gateway: Debian's Kannel on this machine, at a typical price of a part."""
+    gateway, _created = Gateway.objects.get_or_create(
+        name="Kannel",
+        defaults={
+            "kind": Gateway.Kind.KANNEL,
+            "url": "http://127.0.0.1:13013/cgi-bin/sendsms",
+            "username": "abonent",
+            "password": "abonent",
+            "sender": settings.ABONENT_OPERATOR_NAME[:11],
+            "part_price": Decimal("2.50"),
+        },
+    )
+    return gateway

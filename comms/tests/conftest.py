@@ -1,0 +1,33 @@
+import pytest
+from django.utils import translation
+
+from core.tests.factories import BranchFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def tver(db):
+    return BranchFactory(name="Тверь")
+
+
+@pytest.fixture
+def head(db):
+    """Writes the templates; sees every branch and personal data."""
+    return UserFactory(username="head", roles=["head"])
+
+
+@pytest.fixture
+def operator(db, tver):
+    """Reads the templates; sees Тверь."""
+    return UserFactory(username="operator", roles=["operator"], branches=[tver])
+
+
+@pytest.fixture
+def client(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

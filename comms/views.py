@@ -1,0 +1,119 @@
+"""Pages of message templates: a template with its preview, new and edit with a live preview,
+and the preview fragment itself (the registry lists them, core.registry)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.access import scoped
+from core.registry import Action
+from subscribers.models import Subscriber
+from subscribers.privacy import mask_flat, may_see
+
+from . import placeholders, queries
+from .forms import MessageTemplateForm
+from .models import Channel, MessageTemplate
+
+
+def new_template_action(request, query: str) -> Action | None:
+    """The template registry's header button."""
+    if not request.user.has_perm("comms.add_messagetemplate"):
+        return None
+    return Action(gettext_lazy("New template"), reverse("comms:template_new"), name="new-template")
+
+
+def _subscriber(request, account: str) -> tuple[Subscriber | None, str]:
+    """The subscriber a preview is made for, among the user's branches, or why there is none.
+    A user without the right to personal data sees the flat masked in the address."""
+    account = account.strip()
+    if not account or not request.user.has_perm("subscribers.view_subscriber"):
+        return None, ""
+    rows = scoped(Subscriber.objects.select_related("tariff", "building__street"), request.user)
+    subscriber = rows.filter(account=account).first()
+    if subscriber is None:
+        return None, _("No subscriber with account %(account)s in your branches.") % {
+            "account": account
+        }
+    if not may_see(request.user):
+        subscriber.flat = mask_flat(subscriber.flat)
+    return subscriber, ""
+
+
+def _preview_context(request, *, channel, subject, body, account) -> dict:
+    subscriber, missing = _subscriber(request, account)
+    return {
+        "preview": queries.preview(
+            channel=channel, subject=subject, body=body, subscriber=subscriber
+        ),
+        "subscriber": subscriber,
+        "missing": missing,
+        "account": account,
+        "is_sms": channel == Channel.SMS,
+    }
+
+
+@permission_required("comms.view_messagetemplate", raise_exception=True)
+@require_safe
+def template_detail(request, pk: int):
+    template = get_object_or_404(MessageTemplate, pk=pk)
+    context = _preview_context(
+        request,
+        channel=template.channel,
+        subject=template.subject,
+        body=template.body,
+        account=request.GET.get("account", ""),
+    )
+    return render(request, "comms/template.html", {"template": template, **context})
+
+
+def _form_page(request, template: MessageTemplate | None):
+    form = MessageTemplateForm(request.POST or None, instance=template, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("The template is saved."))
+        return redirect("comms:template", pk=saved.pk)
+    source = request.POST if request.method == "POST" else None
+    initial = template or MessageTemplate(channel=Channel.SMS)
+    context = _preview_context(
+        request,
+        channel=source.get("channel", "") if source else initial.channel,
+        subject=source.get("subject", "") if source else initial.subject,
+        body=source.get("body", "") if source else initial.body,
+        account=request.GET.get("account", ""),
+    )
+    return render(
+        request,
+        "comms/template_form.html",
+        {"form": form, "template": template, "placeholders": placeholders.registered(), **context},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required("comms.add_messagetemplate", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def template_new(request):
+    return _form_page(request, None)
+
+
+@permission_required("comms.change_messagetemplate", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def template_edit(request, pk: int):
+    return _form_page(request, get_object_or_404(MessageTemplate, pk=pk))
+
+
+@permission_required("comms.view_messagetemplate", raise_exception=True)
+@require_POST
+def template_preview(request):
+    """The preview fragment for the text being written (the form posts it as it changes)."""
+    context = _preview_context(
+        request,
+        channel=request.POST.get("channel", Channel.SMS),
+        subject=request.POST.get("subject", ""),
+        body=request.POST.get("body", ""),
+        account=request.POST.get("account", ""),
+    )
+    return render(request, "comms/_preview.html", context)
