@@ -265,6 +265,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # How messages to subscribers sign and where they send them ({operator}, {support_phone}).
 ABONENT_OPERATOR_NAME = os.environ.get("ABONENT_OPERATOR_NAME", "Abonent")
 ABONENT_SUPPORT_PHONE = os.environ.get("ABONENT_SUPPORT_PHONE", "+7 800 000-00-00")
+# Whose public holidays are days off for the contact rules (an ISO country code: RU, KZ, BY…).
+ABONENT_COUNTRY = os.environ.get("ABONENT_COUNTRY", "RU")
 ABONENT_JOB_RUNNER = os.environ.get("ABONENT_JOB_RUNNER", "celery" if REDIS_URL else "thread")
 
 if REDIS_URL:

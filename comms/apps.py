@@ -8,9 +8,22 @@ class CommsConfig(AppConfig):
 
     def ready(self):
         from core import registry
+        from subscribers.card import Tab, register_tab
 
-        from .registries import MESSAGE_TEMPLATES
+        from .card import tab_context
+        from .registries import CONTACT_REFUSALS, MESSAGE_TEMPLATES
         from .views import new_template_action
 
         MESSAGE_TEMPLATES.actions.append(new_template_action)
         registry.register(MESSAGE_TEMPLATES)
+        registry.register(CONTACT_REFUSALS)
+        register_tab(
+            Tab(
+                "comms",
+                _("Communications"),
+                "comms/tabs/communications.html",
+                context=tab_context,
+                permission="comms.view_contactpolicy",
+                order=50,
+            )
+        )

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import MessageTemplate
+from .models import CalendarDay, ContactPolicy, MessageTemplate
 
 FIELDS = ["name", "channel", "purpose", "trigger", "subject", "body", "active"]
 
@@ -48,3 +48,46 @@ class MessageTemplateForm(forms.ModelForm):
         if self.instance.pk:
             return services.template_update(template=self.instance, by=self.user, **fields)
         return services.template_create(by=self.user, **fields)
+
+
+class ContactPolicyForm(forms.ModelForm):
+    class Meta:
+        model = ContactPolicy
+        fields = [
+            "workday_from",
+            "workday_to",
+            "dayoff_from",
+            "dayoff_to",
+            "per_day",
+            "per_week",
+            "per_month",
+            "respects_opt_out",
+        ]
+        widgets = {
+            name: forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+            for name in ("workday_from", "workday_to", "dayoff_from", "dayoff_to")
+        }
+        help_texts = {
+            "per_day": _("Empty: no limit. 0: none at all."),
+            "per_week": _("In any 7 days running."),
+            "per_month": _("In any 30 days running."),
+        }
+
+    def clean(self):
+        data = super().clean()
+        for start, end in (("workday_from", "workday_to"), ("dayoff_from", "dayoff_to")):
+            if data.get(start) and data.get(end) and data[start] >= data[end]:
+                self.add_error(end, _("The hours must end after they start."))
+        day, week, month = (data.get(f) for f in ("per_day", "per_week", "per_month"))
+        if day is not None and week is not None and week < day:
+            self.add_error("per_week", _("Not fewer than a day allows."))
+        if week is not None and month is not None and month < week:
+            self.add_error("per_month", _("Not fewer than 7 days allow."))
+        return data
+
+
+class CalendarDayForm(forms.ModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "working", "note"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}

@@ -87,3 +87,133 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# -- contact rules (docs/comms.md, Contact rules) ------------------------------------------------
+class ContactKind(models.TextChoices):
+    CALL = "call", _("Call")
+    MESSAGE = "message", _("Message")
+
+
+class ContactPolicy(models.Model):
+    """The rules for one purpose and kind of contact: the allowed hours on working days and on
+    days off, in the subscriber's local time, the limits, and whether an opt-out stops it."""
+
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    kind = models.CharField(_("kind"), max_length=8, choices=ContactKind.choices)
+    workday_from = models.TimeField(_("working days, from"))
+    workday_to = models.TimeField(_("working days, until"))
+    dayoff_from = models.TimeField(_("days off, from"))
+    dayoff_to = models.TimeField(_("days off, until"))
+    per_day = models.PositiveSmallIntegerField(_("at most a day"), null=True, blank=True)
+    per_week = models.PositiveSmallIntegerField(_("at most in 7 days"), null=True, blank=True)
+    per_month = models.PositiveSmallIntegerField(_("at most in 30 days"), null=True, blank=True)
+    respects_opt_out = models.BooleanField(_("stopped by an opt-out"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact rule")
+        verbose_name_plural = _("contact rules")
+        ordering = ["purpose", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "kind"], name="contact_policy_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}: {self.get_kind_display()}"
+
+
+class CalendarDay(models.Model):
+    """A date the country's public holidays get wrong for the operator: a day off moved to a
+    weekday, or a Saturday made a working day."""
+
+    date = models.DateField(_("date"), unique=True)
+    working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return str(self.date)
+
+
+class OptOut(models.Model):
+    """A subscriber who asked for no marketing: by an incoming STOP or a flag on the card."""
+
+    class Source(models.TextChoices):
+        STOP = "stop", _("STOP message")
+        CARD = "card", _("Card")
+
+    subscriber = models.OneToOneField(
+        "subscribers.Subscriber",
+        on_delete=models.CASCADE,
+        related_name="opt_out",
+        verbose_name=_("subscriber"),
+    )
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+
+
+class Contact(models.Model):
+    """A call or a message made or planned, counted by the limits: the outbox and the call
+    log write one for each as it is planned."""
+
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=8, choices=ContactKind.choices)
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    at = models.DateTimeField()
+    local_date = models.DateField()  # the subscriber's date of `at`, which the limits count
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["subscriber", "kind", "purpose", "local_date"], name="contact_counted"
+            ),
+        ]
+
+
+class ContactRefusal(models.Model):
+    """Each contact the rules refused or moved, with the reason."""
+
+    class Decision(models.TextChoices):
+        DEFERRED = "deferred", _("Deferred")
+        REFUSED = "refused", _("Refused")
+
+    class Reason(models.TextChoices):
+        QUIET_HOURS = "quiet_hours", _("Quiet hours")
+        DAY_LIMIT = "day_limit", _("Limit a day")
+        WEEK_LIMIT = "week_limit", _("Limit in 7 days")
+        MONTH_LIMIT = "month_limit", _("Limit in 30 days")
+        OPT_OUT = "opt_out", _("Opted out")
+        NO_TIME = "no_time", _("No allowed time")
+
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("subscriber"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=ContactKind.choices)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    asked_at = models.DateTimeField(_("asked for"))
+    until = models.DateTimeField(_("moved to"), null=True, blank=True)
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact refused or deferred")
+        verbose_name_plural = _("contacts refused or deferred")
+        indexes = [models.Index(fields=["created_at"], name="contact_refusal_logged")]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.filtersets import ChoicesFilter
 from core.registry import Column, Registry
 
-from .models import Channel, MessageTemplate, Purpose
+from .models import Channel, ContactKind, ContactRefusal, MessageTemplate, Purpose
 
 
 class MessageTemplateFilter(django_filters.FilterSet):
@@ -55,4 +55,54 @@ MESSAGE_TEMPLATES = Registry(
     search=_search,
     search_help=_("Part of the name or the text, or the code."),
     link=lambda r: reverse("comms:template", kwargs={"pk": r.pk}),
+)
+
+
+class ContactRefusalFilter(django_filters.FilterSet):
+    decision = ChoicesFilter(
+        label=_("Decision"),
+        choices=ContactRefusal.Decision.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = ChoicesFilter(
+        label=_("Reason"),
+        choices=ContactRefusal.Reason.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kind = ChoicesFilter(
+        label=_("Kind"), choices=ContactKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    purpose = ChoicesFilter(
+        label=_("Purpose"), choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ContactRefusal
+        fields = []
+
+
+CONTACT_REFUSALS = Registry(
+    name="contact_refusals",
+    model=ContactRefusal,
+    title=_("Contacts refused or deferred"),
+    description=_("Every call and message the contact rules moved or stopped, with the reason."),
+    permission="comms.view_contactrefusal",
+    filterset=ContactRefusalFilter,
+    columns=[
+        Column("created_at", _("Logged")),
+        Column("account", _("Account"), value=lambda r: r.subscriber.account, link=True),
+        Column("kind", _("Kind"), value=lambda r: r.get_kind_display()),
+        Column("purpose", _("Purpose"), value=lambda r: r.get_purpose_display()),
+        Column("decision", _("Decision"), value=lambda r: r.get_decision_display()),
+        Column("reason", _("Reason"), value=lambda r: r.get_reason_display()),
+        Column("asked_at", _("Asked for")),
+        Column("until", _("Moved to")),
+    ],
+    sorts={"created_at": ("created_at",)},
+    default_sort="-created_at",
+    search=lambda rows, text, user: rows.filter(subscriber__account=text.strip()),
+    search_help=_("An account."),
+    branch_field="subscriber__branch",
+    link=lambda r: reverse("subscribers:card", kwargs={"pk": r.subscriber_id}),
+    select_related=("subscriber",),
 )

@@ -1,14 +1,29 @@
 """Writes of the communications block: message templates (and, as it grows, the outbox)."""
 
+import zoneinfo
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from subscribers.models import Subscriber
+
 from . import placeholders
-from .models import Channel, Gateway, MessageTemplate
+from .models import (
+    Channel,
+    Contact,
+    ContactPolicy,
+    ContactRefusal,
+    Gateway,
+    MessageTemplate,
+    OptOut,
+)
+from .policies import Calendar, policy_for, rules_of
+from .rules import MONTH, Verdict, earliest
 from .sms import segments
 
 MAX_SMS_PARTS = 10  # longer texts are letters, not SMS; phones join at most a few parts well
@@ -118,3 +133,77 @@ def demo_gateway_ensure() -> Gateway:
         },
     )
     return gateway
+
+
+# -- contact rules ---------------------------------------------------------------------------
+def contact_plan(*, subscriber, kind: str, purpose: str, asked: datetime | None = None) -> Verdict:
+    """Plan one contact (a call, a message) with the subscriber under the contact rules: the
+    moment asked for (now by default) when it keeps them, else the earliest that does (a
+    deferral), or none (a refusal: an opt-out, or no allowed moment within the horizon). A
+    planned contact is recorded, so the next plan counts it; a deferral or refusal is logged
+    with its reason. Contacts of one subscriber are planned one at a time (the row is locked),
+    so two workers cannot both take the day's last allowed call."""
+    with transaction.atomic():
+        Subscriber.objects.select_for_update().filter(pk=subscriber.pk).exists()
+        zone = zoneinfo.ZoneInfo(subscriber.branch.time_zone)
+        asked = (asked or timezone.now()).astimezone(zone)
+        policy = policy_for(purpose, kind)
+        if policy.respects_opt_out and OptOut.objects.filter(subscriber=subscriber).exists():
+            verdict = Verdict(None, ContactRefusal.Reason.OPT_OUT)
+        else:
+            days = sorted(
+                Contact.objects.filter(
+                    subscriber=subscriber,
+                    kind=kind,
+                    purpose=purpose,
+                    local_date__gte=asked.date() - timedelta(days=MONTH),
+                ).values_list("local_date", flat=True)
+            )
+            verdict = earliest(asked, days, rules_of(policy), Calendar())
+        if verdict.at is not None:
+            Contact.objects.create(
+                subscriber=subscriber,
+                kind=kind,
+                purpose=purpose,
+                at=verdict.at,
+                local_date=verdict.at.date(),
+            )
+        if verdict.reason:
+            ContactRefusal.objects.create(
+                subscriber=subscriber,
+                kind=kind,
+                purpose=purpose,
+                decision=(
+                    ContactRefusal.Decision.REFUSED
+                    if verdict.at is None
+                    else ContactRefusal.Decision.DEFERRED
+                ),
+                reason=verdict.reason,
+                asked_at=asked,
+                until=verdict.at,
+            )
+    return verdict
+
+
+@transaction.atomic
+def opt_out_set(*, subscriber, source: str, by=None) -> OptOut:
+    """The subscriber wants no marketing (nor surveys) any more; setting it twice is one."""
+    opt_out, _created = OptOut.objects.get_or_create(
+        subscriber=subscriber, defaults={"source": source, "created_by": by}
+    )
+    return opt_out
+
+
+@transaction.atomic
+def opt_out_clear(*, subscriber, by=None) -> None:
+    OptOut.objects.filter(subscriber=subscriber).delete()
+
+
+@transaction.atomic
+def contact_policy_save(*, policy: ContactPolicy, by) -> ContactPolicy:
+    """Save the operator's rule for a purpose and kind (the first save replaces the default)."""
+    existing = ContactPolicy.objects.filter(purpose=policy.purpose, kind=policy.kind).first()
+    if existing is not None and policy.pk is None:
+        policy.pk = existing.pk
+    policy.save()
+    return policy

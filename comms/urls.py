@@ -9,4 +9,9 @@ urlpatterns = [
     path("templates/preview/", views.template_preview, name="template_preview"),
     path("templates/<int:pk>/", views.template_detail, name="template"),
     path("templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
+    path("rules/", views.contact_rules, name="rules"),
+    path("rules/<str:purpose>/<str:kind>/", views.contact_rule_edit, name="rule_edit"),
+    path("rules/calendar/", views.calendar_day_add, name="calendar_add"),
+    path("rules/calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_delete"),
+    path("subscribers/<int:pk>/opt-out/", views.opt_out, name="opt_out"),
 ]

@@ -1,10 +1,13 @@
 """Pages of message templates: a template with its preview, new and edit with a live preview,
 and the preview fragment itself (the registry lists them, core.registry)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -14,9 +17,10 @@ from core.registry import Action
 from subscribers.models import Subscriber
 from subscribers.privacy import mask_flat, may_see
 
-from . import placeholders, queries
-from .forms import MessageTemplateForm
-from .models import Channel, MessageTemplate
+from . import placeholders, queries, services
+from .forms import CalendarDayForm, ContactPolicyForm, MessageTemplateForm
+from .models import CalendarDay, Channel, MessageTemplate, OptOut
+from .policies import DEFAULTS, policies, policy_for
 
 
 def new_template_action(request, query: str) -> Action | None:
@@ -117,3 +121,75 @@ def template_preview(request):
         account=request.POST.get("account", ""),
     )
     return render(request, "comms/_preview.html", context)
+
+
+# -- contact rules ---------------------------------------------------------------------------
+@permission_required("comms.change_optout", raise_exception=True)
+@require_POST
+def opt_out(request, pk: int):
+    """Set or clear the subscriber's marketing opt-out from the card's Communications tab."""
+    subscriber = get_object_or_404(scoped(Subscriber.objects.all(), request.user), pk=pk)
+    wanted = request.POST.get("opt_out")
+    if wanted not in ("0", "1"):
+        return HttpResponseBadRequest(_("Say whether the subscriber opts out (1) or not (0)."))
+    if wanted == "1":
+        services.opt_out_set(subscriber=subscriber, source=OptOut.Source.CARD, by=request.user)
+        messages.success(request, _("Marketing to this subscriber is stopped."))
+    else:
+        services.opt_out_clear(subscriber=subscriber, by=request.user)
+        messages.success(request, _("Marketing to this subscriber is allowed again."))
+    return redirect(reverse("subscribers:card", kwargs={"pk": pk}) + "#tab-comms")
+
+
+@permission_required("comms.view_contactpolicy", raise_exception=True)
+@require_safe
+def contact_rules(request):
+    return render(
+        request,
+        "comms/rules.html",
+        {
+            "policies": list(policies().values()),
+            "calendar": CalendarDay.objects.filter(date__gte=timezone.localdate()),
+            "country": settings.ABONENT_COUNTRY,
+        },
+    )
+
+
+@permission_required("comms.change_contactpolicy", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def contact_rule_edit(request, purpose: str, kind: str):
+    if (purpose, kind) not in DEFAULTS:
+        raise Http404
+    policy = policy_for(purpose, kind)
+    form = ContactPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        services.contact_policy_save(policy=form.instance, by=request.user)
+        messages.success(request, _("The contact rule is saved."))
+        return redirect("comms:rules")
+    return render(
+        request,
+        "comms/rule_form.html",
+        {"form": form, "policy": policy},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required("comms.change_contactpolicy", raise_exception=True)
+@require_POST
+def calendar_day_add(request):
+    form = CalendarDayForm(request.POST)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The day is added to the calendar."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(reverse("comms:rules") + "#calendar")
+
+
+@permission_required("comms.change_contactpolicy", raise_exception=True)
+@require_POST
+def calendar_day_delete(request, pk: int):
+    get_object_or_404(CalendarDay, pk=pk).delete()
+    return redirect(reverse("comms:rules") + "#calendar")

@@ -42,6 +42,13 @@ MENU = [
                 "comms.view_messagetemplate",
                 {"name": "message_templates"},
             ),
+            (_("Contact rules"), "comms:rules", "comms.view_contactpolicy", {}),
+            (
+                _("Contacts refused or deferred"),
+                "registry",
+                "comms.view_contactrefusal",
+                {"name": "contact_refusals"},
+            ),
         ],
     ),
     (

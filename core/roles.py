@@ -53,8 +53,19 @@ IMPORT = (
 
 # The messages subscribers get (comms): read by those who talk to subscribers, written by the
 # head of department, who approves what the department says.
-MESSAGES = ("comms.view_messagetemplate",)
-MESSAGES_EDIT = MESSAGES + ("comms.add_messagetemplate", "comms.change_messagetemplate")
+# The contact rules (who may be contacted when): read by the same, and the opt-out set on a
+# card by those who talk to subscribers; the rules themselves set by the head.
+MESSAGES = (
+    "comms.view_messagetemplate",
+    "comms.view_contactpolicy",
+    "comms.view_contactrefusal",
+)
+TALKS = MESSAGES + ("comms.change_optout",)
+MESSAGES_EDIT = TALKS + (
+    "comms.add_messagetemplate",
+    "comms.change_messagetemplate",
+    "comms.change_contactpolicy",
+)
 
 
 STAFF = (
@@ -105,7 +116,7 @@ ROLES: tuple[Role, ...] = (
         "coordinator",
         _("Coordinator"),
         _("Takes a new subscriber from the application to a working service."),
-        BASE + PERSONAL + MESSAGES,
+        BASE + PERSONAL + TALKS,
         duties=(
             _("Registers applications from every channel and checks the address is served."),
             _("Plans the installers' visits and keeps the schedule up to date."),
@@ -128,7 +139,7 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         _("Shift supervisor"),
         _("Leads the office shift, watches the queue and the shift's figures."),
-        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + MESSAGES,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + TALKS,
         duties=(
             _("Opens and closes the office shift; spreads the work among the staff on duty."),
             _("Watches the queue, the waiting time and the shift's figures."),
@@ -140,25 +151,25 @@ ROLES: tuple[Role, ...] = (
         "office_manager",
         _("Office manager"),
         _("Serves walk-in subscribers: applications, complaints, contracts."),
-        BASE + PERSONAL + LEDGER + MESSAGES,
+        BASE + PERSONAL + LEDGER + TALKS,
     ),
     Role(
         "operator",
         _("Contact-center operator"),
         _("Answers and makes calls by the scripts: inbound requests, reminders, surveys."),
-        BASE + PERSONAL + LEDGER + MESSAGES,
+        BASE + PERSONAL + LEDGER + TALKS,
     ),
     Role(
         "collector",
         _("Debt collector"),
         _("Works the overdue registry: calls, promises to pay, letters."),
-        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + MESSAGES,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + TALKS,
     ),
     Role(
         "retention",
         _("Retention specialist"),
         _("Keeps subscribers who want to leave and wins back those who left."),
-        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + MESSAGES,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + TALKS,
     ),
     Role(
         "sales_agent",
