@@ -260,6 +260,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# The outbox's deferred messages and the claims of dead workers (comms.outbox) are looked at
+# every 30 seconds by beat; queued messages are handed over at once (comms.outbox.kick).
+CELERY_BEAT_SCHEDULE = {
+    "outbox": {"task": "comms.tasks.outbox_dispatch_task", "schedule": 30.0},
+}
 # "thread" runs jobs in a daemon thread of the web process (embedded default); "sync" runs them
 # inline (tests); "celery" hands them to the workers.
 # How messages to subscribers sign and where they send them ({operator}, {support_phone}).
@@ -267,6 +272,22 @@ ABONENT_OPERATOR_NAME = os.environ.get("ABONENT_OPERATOR_NAME", "Abonent")
 ABONENT_SUPPORT_PHONE = os.environ.get("ABONENT_SUPPORT_PHONE", "+7 800 000-00-00")
 # Whose public holidays are days off for the contact rules (an ISO country code: RU, KZ, BY…).
 ABONENT_COUNTRY = os.environ.get("ABONENT_COUNTRY", "RU")
+# Where gateways reach this server (Kannel's delivery reports come back to it).
+ABONENT_PUBLIC_URL = os.environ.get("ABONENT_PUBLIC_URL", "http://127.0.0.1:8000")
+# A claim on outbox messages older than this belongs to a worker that died (a live one marks
+# each message as it hands it over, many a second).
+ABONENT_OUTBOX_LEASE_SECONDS = int(os.environ.get("ABONENT_OUTBOX_LEASE_SECONDS", "60"))
+# Connections a worker hands messages over on at once: Kannel answers each sendsms that asks
+# for delivery reports in 10–20 ms, so one connection carries 50–100 a second (docs/comms.md).
+# SQLite takes one writer at a time: one there.
+ABONENT_OUTBOX_THREADS = int(
+    os.environ.get(
+        "ABONENT_OUTBOX_THREADS",
+        "1" if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else "16",
+    )
+)
+# Tests only: hand the outbox over inline when a message is queued (runner "sync").
+ABONENT_OUTBOX_INLINE = False
 ABONENT_JOB_RUNNER = os.environ.get("ABONENT_JOB_RUNNER", "celery" if REDIS_URL else "thread")
 
 if REDIS_URL:

@@ -78,6 +78,7 @@ def main() -> None:
         "--no-reimport", action="store_true", help="skip timing a second import of the same files"
     )
     parser.add_argument("--search-samples", type=int, default=40, help="values per search")
+    parser.add_argument("--outbox-messages", type=int, default=5000, help="SMS to hand over")
     args = parser.parse_args()
 
     n, m = args.subscribers, args.months
@@ -240,6 +241,13 @@ def main() -> None:
 
     print()
     search.run(args.search_samples)
+
+    # 5. The outbox: SMS handed over to a local Kannel's fake SMSC (PostgreSQL: many at once).
+    if args.database == "postgres":
+        from bench import outbox
+
+        print()
+        outbox.run(args.outbox_messages)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,10 @@ class Gateway(models.Model):
     url = models.CharField(_("address"), max_length=200, blank=True)
     username = models.CharField(_("user name"), max_length=80, blank=True)
     password = models.CharField(_("password"), max_length=120, blank=True)
-    history = HistoricalRecords(excluded_fields=["password"])
+    # Kannel's status page (bearerbox admin, status.xml with its password): what tells the
+    # outbox that nothing accepted is still in flight (comms.gateways.Kannel.settled).
+    status_url = models.CharField(_("status page"), max_length=250, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "status_url"])
 
     class Meta:
         verbose_name = _("gateway")
@@ -217,3 +220,64 @@ class ContactRefusal(models.Model):
         verbose_name = _("contact refused or deferred")
         verbose_name_plural = _("contacts refused or deferred")
         indexes = [models.Index(fields=["created_at"], name="contact_refusal_logged")]
+
+
+# -- outbox ----------------------------------------------------------------------------------------
+class Message(models.Model):
+    """The outbox: a message to a subscriber (or any number or address), written in the same
+    transaction as the business event that causes it and handed to its gateway by the workers
+    (comms.outbox): at most once, and none lost."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        DEFERRED = "deferred", _("Deferred")
+        SENDING = "sending", _("Being handed over")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("subscriber"),
+    )
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("text"))
+    parts = models.PositiveSmallIntegerField(_("parts"), default=1)
+    template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    gateway = models.ForeignKey(
+        Gateway, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    not_before = models.DateTimeField(_("not before"))
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    claim = models.CharField(max_length=40, blank=True)  # the worker handing it over now
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    gateway_ref = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    handed_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [
+            models.Index(fields=["status", "not_before"], name="message_due"),
+            models.Index(fields=["subscriber", "created_at"], name="message_subscriber"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.to}"

@@ -130,6 +130,7 @@ def demo_gateway_ensure() -> Gateway:
             "password": "abonent",
             "sender": settings.ABONENT_OPERATOR_NAME[:11],
             "part_price": Decimal("2.50"),
+            "status_url": "http://127.0.0.1:13000/status.xml?password=abonent-status",
         },
     )
     return gateway

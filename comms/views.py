@@ -4,7 +4,8 @@ and the preview fragment itself (the registry lists them, core.registry)."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponseBadRequest
+from django.core import signing
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from core.registry import Action
 from subscribers.models import Subscriber
 from subscribers.privacy import mask_flat, may_see
 
-from . import placeholders, queries, services
+from . import outbox, placeholders, queries, services
 from .forms import CalendarDayForm, ContactPolicyForm, MessageTemplateForm
 from .models import CalendarDay, Channel, MessageTemplate, OptOut
 from .policies import DEFAULTS, policies, policy_for
@@ -193,3 +194,16 @@ def calendar_day_add(request):
 def calendar_day_delete(request, pk: int):
     get_object_or_404(CalendarDay, pk=pk).delete()
     return redirect(reverse("comms:rules") + "#calendar")
+
+
+@require_safe  # Kannel calls with GET: no CSRF token is needed or exempted
+def dlr(request, token: str):
+    """A delivery report from Kannel (public: the gateway has no session; the signed token
+    names the message, so nobody else can report on it)."""
+    try:
+        message_id = signing.loads(token, salt=outbox.DLR_SALT)
+        kind = int(request.GET.get("type", ""))
+    except (signing.BadSignature, ValueError):
+        return HttpResponseBadRequest("bad report")
+    outbox.dlr_record(message_id, kind)
+    return HttpResponse("ok")

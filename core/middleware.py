@@ -8,7 +8,14 @@ from django_htmx.http import HttpResponseClientRedirect
 
 # The lock-out page is the answer to a POST to /login/; core/tests/test_auth_public_pages.py
 # walks every URL of the project against this list.
-PUBLIC_PREFIXES = ("/login/", "/password/reset/", "/i18n/", "/static/", "/admin/login/")
+PUBLIC_PREFIXES = (
+    "/login/",
+    "/password/reset/",
+    "/i18n/",
+    "/static/",
+    "/admin/login/",
+    "/comms/dlr/",
+)
 # The API authenticates by itself (a token or the session) and answers 401/403 in JSON rather
 # than redirecting; its docs page is for people in a browser, so it sends them to the login.
 API_PREFIX = "/api/"

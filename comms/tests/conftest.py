@@ -31,3 +31,12 @@ def operator(db, tver):
 def client(client):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture(autouse=True)
+def outbox_by_hand(settings):
+    """Tests hand the outbox over themselves (no thread, no Celery task) unless they say."""
+    settings.ABONENT_JOB_RUNNER = "sync"
+    settings.ABONENT_OUTBOX_INLINE = False
+    # Threads have database connections of their own, which see no test transaction.
+    settings.ABONENT_OUTBOX_THREADS = 1

@@ -20,6 +20,7 @@ PUBLIC = {
     "/i18n/": "switch the language",
     "/static/": "styles, scripts, images",
     "/admin/login/": "the admin's own login form",
+    "/comms/dlr/": "delivery reports from the SMS gateway, each URL signed for its message",
 }
 SAMPLE_CHAR = {
     sre_parse.CATEGORY_DIGIT: "1",
