@@ -43,8 +43,10 @@ def _wait_port(port: int, seconds: float = 10) -> None:
 
 
 class LocalKannel:
-    def __init__(self, directory: Path, *, throughput: int = 0):
+    def __init__(self, directory: Path, *, throughput: int = 0, mo_url: str = ""):
         self.dir = Path(directory)
+        self.mo_url = mo_url  # where smsbox sends what subscribers write (comms.views.mo)
+        self.clients = 0  # fakesmsc processes started, each with its own output file
         self.dir.mkdir(parents=True, exist_ok=True)
         self.admin, self.boxes, self.sendsms, self.smsc = (free_port() for _ in range(4))
         self.throughput = throughput  # messages a second the fake SMSC takes; 0: no limit
@@ -87,6 +89,7 @@ log-file = "{self.dir}/smsbox.log"
 log-level = 2
 global-sender = 0000
 
+{self._service()}
 group = sendsms-user
 username = {USER}
 password = {PASSWORD}
@@ -96,6 +99,31 @@ concatenation = true
             encoding="utf-8",
         )
         return path
+
+    def _service(self) -> str:
+        if not self.mo_url:
+            return ""
+        return f"""group = sms-service
+keyword = default
+catch-all = true
+max-messages = 0
+get-url = "{self.mo_url}?from=%p&to=%P&text=%a"
+"""
+
+    def _client(self, *mo: str) -> None:
+        """(Re)connect Kannel's fakesmsc as the SMSC; with `mo`, it first sends those lines
+        ("sender receiver text …") as messages from subscribers, then keeps receiving."""
+        self.clients += 1
+        sends = ["-i", "0.05", "-m", str(len(mo)), *mo] if mo else ["-m", "0", "x"]
+        host = ["-H", "127.0.0.1", "-r", str(self.smsc)]
+        self._run(f"fakesmsc.{self.clients}", FAKESMSC, *host, *sends)
+
+    def send_mo(self, sender: str, text: str, receiver: str = "0000") -> None:
+        """A message from a subscriber's phone, as the SMSC would pass it to Kannel."""
+        client = self.processes.pop()
+        client.terminate()
+        client.wait(timeout=10)
+        self._client(f"{sender} {receiver} text {text}")
 
     def _run(self, name: str, *args: str) -> None:
         out = open(self.dir / f"{name}.out", "w")  # noqa: SIM115 — the process keeps it
@@ -110,7 +138,7 @@ concatenation = true
         _wait_port(self.admin)
         self._run("smsbox", SMSBOX, config)
         _wait_port(self.sendsms)
-        self._run("fakesmsc", FAKESMSC, "-H", "127.0.0.1", "-r", str(self.smsc), "-m", "0", "x")
+        self._client()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if "<status>online" in self.status():
@@ -129,11 +157,13 @@ concatenation = true
     def received(self) -> list[tuple[str, str, str]]:
         """(sender, receiver, text) of each message the fake SMSC got, in order; a text it
         got as UCS-2 or 8-bit data (which fakesmsc prints URL-encoded) decoded."""
-        path = self.dir / "fakesmsc.out"
-        if not path.exists():
-            return []
         got = []
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        lines = []
+        for n in range(1, self.clients + 1):
+            path = self.dir / f"fakesmsc.{n}.out"
+            if path.exists():
+                lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for line in lines:
             match = GOT.search(line)
             if match:
                 text = match[4]

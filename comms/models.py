@@ -281,3 +281,25 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.to}"
+
+
+class IncomingMessage(models.Model):
+    """What a subscriber wrote to the operator's number (Kannel passes it on, comms.views.mo):
+    "STOP" stops marketing."""
+
+    sender = models.CharField(_("from"), max_length=32)
+    receiver = models.CharField(_("to"), max_length=32, blank=True)
+    text = models.TextField(_("text"))
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("subscriber"),
+    )
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("incoming message")
+        verbose_name_plural = _("incoming messages")

@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, models, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -311,3 +311,47 @@ def kick() -> None:
                 connection.close()
 
         threading.Thread(target=run, daemon=True, name="outbox").start()
+
+
+# -- incoming ---------------------------------------------------------------------------------
+STOP_WORDS = {"STOP", "СТОП", "ОТПИСАТЬСЯ", "ОТПИСКА", "UNSUBSCRIBE"}
+MO_SALT = "comms.mo"
+
+
+def mo_url() -> str:
+    """Where Kannel sends what subscribers write (its sms-service get-url), signed."""
+    token = signing.dumps("mo", salt=MO_SALT)
+    return (
+        f"{settings.ABONENT_PUBLIC_URL.rstrip('/')}{reverse('comms:mo', kwargs={'token': token})}"
+    )
+
+
+@transaction.atomic
+def incoming_record(*, sender: str, receiver: str, text: str):
+    """Keep a message from a subscriber; "STOP" (or "СТОП") opts every subscriber with that
+    phone out of marketing."""
+    from subscribers.importing.parse import FieldError, phone_normalize
+    from subscribers.models import Subscriber
+
+    from .models import IncomingMessage, OptOut
+    from .services import opt_out_set
+
+    try:
+        phone = phone_normalize(sender)
+    except FieldError:
+        phone = ""
+    subscribers = (
+        list(Subscriber.objects.filter(models.Q(phone=phone) | models.Q(phone2=phone)))
+        if phone
+        else []
+    )
+    message = IncomingMessage.objects.create(
+        sender=sender[:32],
+        receiver=receiver[:32],
+        text=text,
+        subscriber=subscribers[0] if len(subscribers) == 1 else None,
+    )
+    if " ".join(text.upper().split()) in STOP_WORDS:
+        for subscriber in subscribers:
+            opt_out_set(subscriber=subscriber, source=OptOut.Source.STOP)
+    return message

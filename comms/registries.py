@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import ChoicesFilter
 from core.registry import Column, Registry
+from subscribers.privacy import PERMISSION as PRIVACY_PERMISSION
+from subscribers.privacy import mask_email, mask_phone
 
-from .models import Channel, ContactKind, ContactRefusal, MessageTemplate, Purpose
+from .models import Channel, ContactKind, ContactRefusal, Message, MessageTemplate, Purpose
 
 
 class MessageTemplateFilter(django_filters.FilterSet):
@@ -103,6 +105,67 @@ CONTACT_REFUSALS = Registry(
     search=lambda rows, text, user: rows.filter(subscriber__account=text.strip()),
     search_help=_("An account."),
     branch_field="subscriber__branch",
-    link=lambda r: reverse("subscribers:card", kwargs={"pk": r.subscriber_id}),
+    link=lambda r: (
+        reverse("subscribers:card", kwargs={"pk": r.subscriber_id}) if r.subscriber_id else ""
+    ),
+    select_related=("subscriber",),
+)
+
+
+class MessageFilter(django_filters.FilterSet):
+    status = ChoicesFilter(
+        label=_("Status"), choices=Message.Status.choices, widget=forms.CheckboxSelectMultiple
+    )
+    channel = ChoicesFilter(
+        label=_("Channel"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
+    )
+    purpose = ChoicesFilter(
+        label=_("Purpose"), choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Message
+        fields = []
+
+
+def _masked_to(row: Message) -> str:
+    return mask_email(row.to) if row.channel == Channel.EMAIL else mask_phone(row.to)
+
+
+MESSAGES = Registry(
+    name="messages",
+    model=Message,
+    title=_("Messages"),
+    description=_("Every SMS and letter to subscribers of your branches, and what became of it."),
+    permission="comms.view_message",
+    filterset=MessageFilter,
+    columns=[
+        Column("created_at", _("Queued")),
+        Column(
+            "account",
+            _("Account"),
+            value=lambda r: r.subscriber.account if r.subscriber else None,
+            link=True,
+        ),
+        Column("to", _("To"), mask=_masked_to),
+        Column("channel", _("Channel"), value=lambda r: r.get_channel_display()),
+        Column("purpose", _("Purpose"), value=lambda r: r.get_purpose_display()),
+        Column("status", _("Status"), value=lambda r: r.get_status_display()),
+        Column("body", _("Text"), default=False),
+        Column("parts", _("Parts"), default=False),
+        Column("not_before", _("Not before"), default=False),
+        Column("handed_at", _("Handed over")),
+        Column("delivered_at", _("Delivered")),
+        Column("error", _("Error"), default=False),
+    ],
+    sorts={"created_at": ("created_at",)},
+    default_sort="-created_at",
+    search=lambda rows, text, user: rows.filter(subscriber__account=text.strip()),
+    search_help=_("An account."),
+    branch_field="subscriber__branch",
+    private_permission=PRIVACY_PERMISSION,
+    link=lambda r: (
+        reverse("subscribers:card", kwargs={"pk": r.subscriber_id}) if r.subscriber_id else ""
+    ),
     select_related=("subscriber",),
 )

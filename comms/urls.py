@@ -15,4 +15,5 @@ urlpatterns = [
     path("rules/calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_delete"),
     path("subscribers/<int:pk>/opt-out/", views.opt_out, name="opt_out"),
     path("dlr/<str:token>/", views.dlr, name="dlr"),
+    path("mo/<str:token>/", views.mo, name="mo"),
 ]

@@ -207,3 +207,21 @@ def dlr(request, token: str):
         return HttpResponseBadRequest("bad report")
     outbox.dlr_record(message_id, kind)
     return HttpResponse("ok")
+
+
+@require_safe  # Kannel's sms-service calls with GET
+def mo(request, token: str):
+    """A message a subscriber wrote, passed on by Kannel (public: the signed token in the URL
+    is the one comms.outbox.mo_url gives Kannel). The empty answer sends no reply SMS."""
+    try:
+        if signing.loads(token, salt=outbox.MO_SALT) != "mo":
+            raise signing.BadSignature
+    except signing.BadSignature:
+        return HttpResponseBadRequest("bad token")
+    sender = request.GET.get("from", "")
+    if not sender:
+        return HttpResponseBadRequest("no sender")
+    outbox.incoming_record(
+        sender=sender, receiver=request.GET.get("to", ""), text=request.GET.get("text", "")
+    )
+    return HttpResponse("")

@@ -59,6 +59,7 @@ MESSAGES = (
     "comms.view_messagetemplate",
     "comms.view_contactpolicy",
     "comms.view_contactrefusal",
+    "comms.view_message",
 )
 TALKS = MESSAGES + ("comms.change_optout",)
 MESSAGES_EDIT = TALKS + (

@@ -106,3 +106,26 @@ def test_a_letter_goes_through_a_real_smtp_server(smtp_server):  # noqa: F811
     assert delivery.message["Subject"] == "Задолженность по счёту 30000001"
     assert "Долг 550,00 руб." in delivery.message.get_content()
     assert Message.objects.get(pk=message.pk).status == "sent"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_written_from_a_subscriber_s_phone_stops_marketing(live_server, settings, tmp_path):
+    from comms.models import IncomingMessage, OptOut
+    from subscribers.tests.factories import SubscriberFactory
+
+    settings.ABONENT_PUBLIC_URL = live_server.url
+    subscriber = SubscriberFactory(phone="+79123456789")
+    local = LocalKannel(tmp_path / "kannel", mo_url=outbox.mo_url()).start()
+    try:
+        local.send_mo("89123456789", "Stop")
+        assert wait_for(lambda: IncomingMessage.objects.exists())
+        assert wait_for(lambda: OptOut.objects.filter(subscriber=subscriber).exists())
+        local.send_mo("+79123456789", "Когда придёт мастер?")
+        assert wait_for(lambda: IncomingMessage.objects.count() == 2)
+    finally:
+        local.stop()
+    assert OptOut.objects.get().source == "stop"
+    first, second = IncomingMessage.objects.order_by("pk")
+    assert (first.text, first.subscriber) == ("Stop", subscriber)
+    assert second.text == "Когда придёт мастер?"
+    assert local.received() == []  # no reply SMS

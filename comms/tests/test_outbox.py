@@ -188,3 +188,52 @@ def test_a_live_worker_s_claim_is_left_alone(gateway, recorder):
     queue()
     outbox.claim("busy-worker")
     assert outbox.reconcile() == {"requeued": 0, "waiting": 0}
+
+
+def test_an_incoming_message_with_a_bad_token_or_no_sender_is_refused(client, db):
+    from comms.models import IncomingMessage
+
+    good = outbox.mo_url().replace("http://127.0.0.1:8000", "")
+    bad = reverse("comms:mo", kwargs={"token": "forged"})
+    assert client.get(bad, {"from": "+79123456789", "text": "STOP"}).status_code == 400
+    assert client.get(good, {"text": "STOP"}).status_code == 400
+    assert not IncomingMessage.objects.exists()
+    assert client.get(good, {"from": "not a phone", "text": "STOP"}).status_code == 200
+    assert IncomingMessage.objects.get().subscriber is None
+
+
+def test_stop_opts_out_every_subscriber_of_that_phone_and_other_words_do_not(db):
+    from comms.models import OptOut
+
+    first = SubscriberFactory(phone="+79123456789")
+    second = SubscriberFactory(phone2="+79123456789")
+    outbox.incoming_record(sender="+79123456789", receiver="0000", text="спасибо")
+    assert not OptOut.objects.exists()
+    outbox.incoming_record(sender="8 912 345-67-89", receiver="0000", text=" стоп ")
+    assert set(OptOut.objects.values_list("subscriber", flat=True)) == {first.pk, second.pk}
+
+
+def test_the_messages_registry_shows_the_user_s_branches_with_phones_masked(client, gateway):
+    from core.tests.factories import UserFactory
+
+    tver = BranchFactory(name="Тверь")
+    ours = SubscriberFactory(account="111", branch=tver, phone="+79123456789")
+    theirs = SubscriberFactory(account="222", branch=BranchFactory(name="Урал"))
+    queue(subscriber=ours, to=ours.phone, not_before=datetime(2026, 11, 25, 12, tzinfo=MOSCOW))
+    queue(subscriber=theirs, to="+79990000000")
+    queue(to="+79990000001")  # to no subscriber: only for those who see every branch
+    url = reverse("registry", kwargs={"name": "messages"})
+
+    def rows(**params):
+        """(account, to) of each row shown."""
+        response = client.get(url, params)
+        assert response.status_code == 200
+        return sorted((row[1][1] or "", row[2][1]) for row in response.context["cells"])
+
+    client.force_login(UserFactory(roles=["trainer"], branches=[tver]))
+    assert rows() == [("111", "+7 912 ***-**-89")]
+    client.force_login(UserFactory(roles=["head"]))
+    assert ("111", "+79123456789") in rows(status="queued")
+    assert ("", "+79990000001") in rows(status="queued")
+    client.force_login(UserFactory(roles=["installer"]))
+    assert client.get(url).status_code == 403

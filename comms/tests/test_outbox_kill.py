@@ -41,7 +41,10 @@ def worker(log: Path, public_url: str) -> subprocess.Popen:
         "ABONENT_JOB_RUNNER": "sync",
     }
     env.pop("REDIS_URL", None)
-    command = [sys.executable, "manage.py", "outbox_worker", "--batch", "300", "--idle", "0.2"]
+    # One batch holds every message: from its claim until the kill, all not yet sent are in
+    # flight, so the kill lands mid-batch however fast or slow the machine is.
+    batch = str(COUNT)
+    command = [sys.executable, "manage.py", "outbox_worker", "--batch", batch, "--idle", "0.2"]
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )

@@ -21,6 +21,7 @@ PUBLIC = {
     "/static/": "styles, scripts, images",
     "/admin/login/": "the admin's own login form",
     "/comms/dlr/": "delivery reports from the SMS gateway, each URL signed for its message",
+    "/comms/mo/": "messages subscribers write, passed on by the SMS gateway (a signed URL)",
 }
 SAMPLE_CHAR = {
     sre_parse.CATEGORY_DIGIT: "1",
