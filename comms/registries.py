@@ -14,13 +14,13 @@ from subscribers.privacy import mask_email, mask_phone
 from .models import Channel, ContactKind, ContactRefusal, Message, MessageTemplate, Purpose
 
 
+def checkboxes(label, choices) -> ChoicesFilter:
+    return ChoicesFilter(label=label, choices=choices, widget=forms.CheckboxSelectMultiple)
+
+
 class MessageTemplateFilter(django_filters.FilterSet):
-    channel = ChoicesFilter(
-        label=_("Channel"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
-    )
-    purpose = ChoicesFilter(
-        label=_("Purpose"), choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
-    )
+    channel = checkboxes(_("Channel"), Channel.choices)
+    purpose = checkboxes(_("Purpose"), Purpose.choices)
     active = django_filters.BooleanFilter(
         label=_("Active"),
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
@@ -61,22 +61,10 @@ MESSAGE_TEMPLATES = Registry(
 
 
 class ContactRefusalFilter(django_filters.FilterSet):
-    decision = ChoicesFilter(
-        label=_("Decision"),
-        choices=ContactRefusal.Decision.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    reason = ChoicesFilter(
-        label=_("Reason"),
-        choices=ContactRefusal.Reason.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    kind = ChoicesFilter(
-        label=_("Kind"), choices=ContactKind.choices, widget=forms.CheckboxSelectMultiple
-    )
-    purpose = ChoicesFilter(
-        label=_("Purpose"), choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
-    )
+    decision = checkboxes(_("Decision"), ContactRefusal.Decision.choices)
+    reason = checkboxes(_("Reason"), ContactRefusal.Reason.choices)
+    kind = checkboxes(_("Kind"), ContactKind.choices)
+    purpose = checkboxes(_("Purpose"), Purpose.choices)
 
     class Meta:
         model = ContactRefusal
@@ -113,15 +101,9 @@ CONTACT_REFUSALS = Registry(
 
 
 class MessageFilter(django_filters.FilterSet):
-    status = ChoicesFilter(
-        label=_("Status"), choices=Message.Status.choices, widget=forms.CheckboxSelectMultiple
-    )
-    channel = ChoicesFilter(
-        label=_("Channel"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
-    )
-    purpose = ChoicesFilter(
-        label=_("Purpose"), choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
-    )
+    status = checkboxes(_("Status"), Message.Status.choices)
+    channel = checkboxes(_("Channel"), Channel.choices)
+    purpose = checkboxes(_("Purpose"), Purpose.choices)
 
     class Meta:
         model = Message
