@@ -248,6 +248,8 @@ def main() -> None:
 
         print()
         outbox.run(args.outbox_messages)
+        print()
+        outbox.queue_run()
 
 
 if __name__ == "__main__":

@@ -23,12 +23,15 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 TARGET_PER_SECOND = 200
+TARGET_QUEUE_SECONDS = 10
+QUEUE_RECIPIENTS = 100_000
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--messages", type=int, default=5000)
+    parser.add_argument("--messages", type=int, default=5000, help="SMS to hand over")
+    parser.add_argument("--recipients", type=int, default=QUEUE_RECIPIENTS, help="of a campaign")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abonent.settings")
     os.environ.setdefault("DEBUG", "0")
@@ -37,6 +40,8 @@ def main() -> None:
 
     django.setup()
     run(args.messages)
+    print()
+    queue_run(args.recipients)
 
 
 def _wait(kannel, count: int, seconds: float = 600) -> None:
@@ -75,6 +80,85 @@ def reference(kannel, sink_url: str, count: int, connections: int) -> float:
         list(pool.map(send, [range(i, count, connections) for i in range(connections)]))
     _wait(kannel, before + count)
     return count / (time.monotonic() - started)
+
+
+def queue_run(recipients: int = QUEUE_RECIPIENTS) -> dict:
+    """A campaign's launch to a segment of at least `recipients` subscribers (the active
+    subscribers of the smallest tariff that has so many), timed; beside it, the same number of
+    outbox rows written by one INSERT … SELECT (no rules, no texts) in the same run."""
+    import time
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+    from django.db.models import Count
+
+    from comms.campaigns import campaign_launch
+    from comms.models import Campaign, Gateway, Message, MessageTemplate
+    from segments.models import Segment
+    from subscribers.models import Subscriber
+
+    by_tariff = (
+        Subscriber.objects.filter(status="active", phone__gt="")
+        .values("tariff")
+        .annotate(n=Count("id"))
+    )
+    enough = [row for row in by_tariff if row["n"] >= recipients]
+    tariff = (
+        min(enough, key=lambda row: row["n"]) if enough else max(by_tariff, key=lambda r: r["n"])
+    )
+    if not tariff["n"]:
+        print("no subscribers: import an operator first")
+        return {}
+    head, _ = get_user_model().objects.get_or_create(username="bench_campaigns", is_superuser=True)
+    gateway, _ = Gateway.objects.get_or_create(
+        name="bench-campaigns", defaults={"kind": Gateway.Kind.KANNEL, "active": True}
+    )
+    Gateway.objects.exclude(pk=gateway.pk).update(active=False)
+    Gateway.objects.filter(pk=gateway.pk).update(active=True)
+    template, _ = MessageTemplate.objects.get_or_create(
+        name="bench: balance reminder",
+        defaults={
+            "channel": "sms",
+            "purpose": "service",
+            "body": "{addressed}, баланс счёта {account}: {balance} руб. {operator}",
+        },
+    )
+    query = f"status=active&tariff={tariff['tariff']}"
+    segment, _ = Segment.objects.get_or_create(
+        name="bench: one tariff", defaults={"name_key": "bench: one tariff", "query": query}
+    )
+    Segment.objects.filter(pk=segment.pk).update(query=query)
+    campaign = Campaign.objects.create(name="bench", template=template, segment=segment)
+    started = time.monotonic()
+    counts = campaign_launch(campaign=campaign, by=head)
+    took = time.monotonic() - started
+    # The reference: as many outbox rows, written by one statement.
+    with transaction.atomic():
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {Message._meta.db_table} (channel, purpose, subscriber_id, "to",
+                        subject, body, parts, status, not_before, expires_at, attempts, error,
+                        claim, gateway_ref, created_at)
+                    SELECT 'sms', 'service', id, phone, '', 'x', 1, 'cancelled', now(), now(),
+                           0, '', '', '', now()
+                    FROM subscribers_subscriber
+                    WHERE status = 'active' AND tariff_id = %s AND phone <> ''""",
+                [tariff["tariff"]],
+            )
+        floor = time.monotonic() - started
+        transaction.set_rollback(True)
+    Message.objects.filter(campaign=campaign).delete()
+    campaign.delete()
+    print(f"Campaign launch on {connection.vendor}: a segment of {counts['recipients']:,}")
+    print("| measure | Abonent | reference | target |")
+    print("|---|---|---|---|")
+    print(
+        f"| a campaign's SMS queued (rules, texts, contacts reserved) | {took:.1f} s for "
+        f"{counts['queued'] + counts['deferred']:,} | {floor:.1f} s (the same rows by one "
+        f"INSERT … SELECT) | < {TARGET_QUEUE_SECONDS} s for {QUEUE_RECIPIENTS:,} |"
+    )
+    return {"seconds": took, "floor": floor, **counts}
 
 
 def run(count: int) -> dict:

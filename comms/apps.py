@@ -11,13 +11,15 @@ class CommsConfig(AppConfig):
         from subscribers.card import Tab, register_tab
 
         from .card import tab_context
-        from .registries import CONTACT_REFUSALS, MESSAGE_TEMPLATES, MESSAGES
-        from .views import new_template_action
+        from .registries import CAMPAIGNS, CONTACT_REFUSALS, MESSAGE_TEMPLATES, MESSAGES
+        from .views import new_campaign_action, new_template_action
 
         MESSAGE_TEMPLATES.actions.append(new_template_action)
         registry.register(MESSAGE_TEMPLATES)
         registry.register(CONTACT_REFUSALS)
         registry.register(MESSAGES)
+        CAMPAIGNS.actions.append(new_campaign_action)
+        registry.register(CAMPAIGNS)
         register_tab(
             Tab(
                 "comms",

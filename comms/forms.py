@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import CalendarDay, ContactPolicy, MessageTemplate
+from . import placeholders, services
+from .models import CalendarDay, Campaign, ContactPolicy, MessageTemplate
 
 FIELDS = ["name", "channel", "purpose", "trigger", "subject", "body", "active"]
 
@@ -91,3 +91,71 @@ class CalendarDayForm(forms.ModelForm):
         model = CalendarDay
         fields = ["date", "working", "note"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+class CampaignForm(forms.ModelForm):
+    """A campaign: its template, a segment or a list of accounts, the values the template
+    asks of the sender ({offer}, {link}, …), when and how fast."""
+
+    values_text = forms.CharField(
+        label=_("Values"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "font-monospace"}),
+        help_text=_("One a line, name=value: offer=200 Mbit/s for the price of 100"),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["name", "template", "segment", "accounts", "starts_at", "per_minute"]
+        widgets = {
+            "accounts": forms.Textarea(attrs={"rows": 3}),
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
+        help_texts = {
+            "accounts": _("Instead of a segment: accounts, one a line or separated by commas."),
+            "starts_at": _("Empty: at launch."),
+            "per_minute": _("Empty: as fast as the gateway takes them."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = MessageTemplate.objects.filter(active=True)
+        if self.instance.pk and self.instance.values:
+            self.initial["values_text"] = "\n".join(
+                f"{k}={v}" for k, v in self.instance.values.items()
+            )
+
+    def clean_values_text(self):
+        values = {}
+        for line in self.cleaned_data["values_text"].splitlines():
+            if not line.strip():
+                continue
+            name, sep, value = line.partition("=")
+            if not sep or not placeholders.NAME.match(name.strip()):
+                raise ValidationError(_("Write each value as name=value."))
+            values[name.strip()] = value.strip()
+        return values
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("segment") and not (data.get("accounts") or "").strip():
+            self.add_error("segment", _("Choose a segment or list the accounts."))
+        template = data.get("template")
+        if template is not None:
+            given = data.get("values_text") or {}
+            missing = [
+                name
+                for name in placeholders.names_in(template.body + template.subject)
+                if name in placeholders.CALLER_GIVEN and name not in given
+            ]
+            if missing:
+                self.add_error(
+                    "values_text",
+                    _("The template needs: %(names)s.")
+                    % {"names": ", ".join("{" + n + "}" for n in missing)},
+                )
+        return data
+
+    def save(self, commit=True):
+        self.instance.values = self.cleaned_data["values_text"]
+        return super().save(commit=commit)

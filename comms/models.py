@@ -172,12 +172,19 @@ class Contact(models.Model):
     log write one for each as it is planned."""
 
     subscriber = models.ForeignKey(
-        "subscribers.Subscriber", on_delete=models.CASCADE, related_name="+"
+        "subscribers.Subscriber",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # contact_counted starts with it
     )
     kind = models.CharField(max_length=8, choices=ContactKind.choices)
     purpose = models.CharField(max_length=12, choices=Purpose.choices)
     at = models.DateTimeField()
     local_date = models.DateField()  # the subscriber's date of `at`, which the limits count
+    # Planned by a campaign: a cancelled campaign gives its contacts not yet made back.
+    campaign = models.ForeignKey(
+        "Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -222,6 +229,51 @@ class ContactRefusal(models.Model):
         indexes = [models.Index(fields=["created_at"], name="contact_refusal_logged")]
 
 
+# -- campaigns ---------------------------------------------------------------------------------
+class Campaign(models.Model):
+    """A message to many: a segment or a list of accounts, a template, when and how fast."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        RUNNING = "running", _("Running")
+        PAUSED = "paused", _("Paused")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    name = models.CharField(_("name"), max_length=120)
+    template = models.ForeignKey(
+        MessageTemplate, on_delete=models.PROTECT, related_name="+", verbose_name=_("template")
+    )
+    segment = models.ForeignKey(
+        "segments.Segment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("segment"),
+    )
+    accounts = models.TextField(_("accounts"), blank=True)  # or a list, one a line
+    values = models.JSONField(_("values"), default=dict, blank=True)  # {offer}, {link}, …
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    per_minute = models.PositiveIntegerField(_("at most a minute"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    counts = models.JSONField(_("counts"), default=dict, blank=True)  # at launch
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    launched_at = models.DateTimeField(_("launched"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["counts"])
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # -- outbox ----------------------------------------------------------------------------------------
 class Message(models.Model):
     """The outbox: a message to a subscriber (or any number or address), written in the same
@@ -236,26 +288,37 @@ class Message(models.Model):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Failed")
         EXPIRED = "expired", _("Expired")
+        CANCELLED = "cancelled", _("Cancelled")
 
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
     subscriber = models.ForeignKey(
         "subscribers.Subscriber",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # message_subscriber (subscriber, created_at) serves it
         verbose_name=_("subscriber"),
     )
     to = models.CharField(_("to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
     parts = models.PositiveSmallIntegerField(_("parts"), default=1)
+    # Not indexed: nothing looks messages up by them, and a launch writes 100,000 at once.
     template = models.ForeignKey(
-        MessageTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        MessageTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     gateway = models.ForeignKey(
-        Gateway, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Gateway, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED

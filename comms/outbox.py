@@ -131,10 +131,14 @@ def template_queue(*, template: MessageTemplate, subscriber, values=None, not_be
 
 # -- handing over ---------------------------------------------------------------------------------
 def _due():
+    """Due messages, but none of a paused or cancelled campaign."""
+    from .models import Campaign
+
+    held = [Campaign.Status.PAUSED, Campaign.Status.CANCELLED, Campaign.Status.DRAFT]
     return Message.objects.filter(
         status__in=[Message.Status.QUEUED, Message.Status.DEFERRED],
         not_before__lte=timezone.now(),
-    )
+    ).exclude(campaign__status__in=held)
 
 
 def claim(token: str, limit: int = BATCH) -> list[Message]:
@@ -144,7 +148,7 @@ def claim(token: str, limit: int = BATCH) -> list[Message]:
     with transaction.atomic():
         ids = list(
             _due()
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .order_by("not_before", "id")
             .values_list("id", flat=True)[:limit]
         )

@@ -12,6 +12,7 @@ import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import formats, translation
@@ -28,6 +29,7 @@ class Placeholder:
     sample: Promise | str | Decimal  # an amount is shown as the language writes amounts
     # (subscriber or None, the caller's values) → the text; None when it cannot be known
     value: Callable[[object, Mapping], str | None] = lambda subscriber, values: None
+    related: tuple[str, ...] = ()  # what the value reads beyond the subscriber's own row
 
 
 _PLACEHOLDERS: dict[str, Placeholder] = {}
@@ -48,9 +50,19 @@ class TextError(ValueError):
     """A text that cannot be a template: its message is shown to the person who wrote it."""
 
 
-def names_in(text: str) -> list[str]:
-    """The placeholders a text names, in order, each once. Raises TextError on a brace that
-    opens no placeholder, or on a placeholder with a format or a conversion."""
+def related_of(*texts: str) -> set[str]:
+    """The relations (select_related paths) the placeholders of these texts read."""
+    return {
+        path
+        for text in texts
+        for name in names_in(text)
+        if name in _PLACEHOLDERS
+        for path in _PLACEHOLDERS[name].related
+    }
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> tuple[str, ...]:
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as e:
@@ -63,7 +75,13 @@ def names_in(text: str) -> list[str]:
             raise TextError(_("“{%(name)s}” is not a placeholder name.") % {"name": name})
         if name not in names:
             names.append(name)
-    return names
+    return tuple(names)
+
+
+def names_in(text: str) -> list[str]:
+    """The placeholders a text names, in order, each once. Raises TextError on a brace that
+    opens no placeholder, or on a placeholder with a format or a conversion."""
+    return list(_parsed(text))
 
 
 def unknown_in(text: str) -> list[str]:
@@ -101,12 +119,18 @@ def render(text: str, subscriber=None, values: Mapping | None = None, *, sample=
     return text.format_map(filled)
 
 
+# Values only the sender can give: a campaign asks for them.
+CALLER_GIVEN = {"due_date", "amount", "slot", "when", "offer", "link"}
+
+
 # -- the subscriber's own ----------------------------------------------------------------------
 def _money(amount: Decimal | None) -> str | None:
     """An amount as the operator's language writes it (a message reads the same whoever
     sends it, whatever the language of their screen)."""
     if amount is None:
         return None
+    if translation.get_language() == settings.LANGUAGE_CODE:
+        return formats.number_format(amount, 2, use_l10n=True)
     with translation.override(settings.LANGUAGE_CODE):
         return formats.number_format(amount, 2, use_l10n=True)
 
@@ -153,9 +177,17 @@ for _placeholder in (
         Decimal("550.00"),
         lambda s, v: None if s is None else _money(max(-s.reported_balance, Decimal(0))),
     ),
-    Placeholder("tariff", _("Tariff"), _("Home 100"), _of("tariff.name")),
-    Placeholder("fee", _("Monthly fee"), Decimal("550.00"), _of("tariff.monthly_fee", _money)),
-    Placeholder("address", _("Address"), _("Lenina st., 1, flat 5"), lambda s, v: _address(s)),
+    Placeholder("tariff", _("Tariff"), _("Home 100"), _of("tariff.name"), ("tariff",)),
+    Placeholder(
+        "fee", _("Monthly fee"), Decimal("550.00"), _of("tariff.monthly_fee", _money), ("tariff",)
+    ),
+    Placeholder(
+        "address",
+        _("Address"),
+        _("Lenina st., 1, flat 5"),
+        lambda s, v: _address(s),
+        ("building__street",),
+    ),
     # Given by the block that sends the message (the sample is what a preview shows).
     Placeholder("due_date", _("Due date"), "25.11"),
     Placeholder("amount", _("Amount"), Decimal("550.00")),

@@ -11,7 +11,15 @@ from core.registry import Column, Registry
 from subscribers.privacy import PERMISSION as PRIVACY_PERMISSION
 from subscribers.privacy import mask_email, mask_phone
 
-from .models import Channel, ContactKind, ContactRefusal, Message, MessageTemplate, Purpose
+from .models import (
+    Campaign,
+    Channel,
+    ContactKind,
+    ContactRefusal,
+    Message,
+    MessageTemplate,
+    Purpose,
+)
 
 
 def checkboxes(label, choices) -> ChoicesFilter:
@@ -150,4 +158,37 @@ MESSAGES = Registry(
         reverse("subscribers:card", kwargs={"pk": r.subscriber_id}) if r.subscriber_id else ""
     ),
     select_related=("subscriber",),
+)
+
+
+class CampaignFilter(django_filters.FilterSet):
+    status = checkboxes(_("Status"), Campaign.Status.choices)
+
+    class Meta:
+        model = Campaign
+        fields = []
+
+
+CAMPAIGNS = Registry(
+    name="campaigns",
+    model=Campaign,
+    title=_("Campaigns"),
+    description=_("Messages to a segment or a list: their reach after the contact rules."),
+    permission="comms.view_campaign",
+    filterset=CampaignFilter,
+    columns=[
+        Column("name", _("Name"), link=True),
+        Column("template", _("Template"), value=lambda r: r.template.name),
+        Column("segment", _("Segment"), value=lambda r: r.segment.name if r.segment else ""),
+        Column("status", _("Status"), value=lambda r: r.get_status_display()),
+        Column("launched_at", _("Launched")),
+        Column("queued", _("Queued"), value=lambda r: r.counts.get("queued")),
+        Column("created_at", _("Created"), default=False),
+    ],
+    sorts={"created_at": ("created_at",), "name": ("name",)},
+    default_sort="-created_at",
+    search=lambda rows, text, user: rows.filter(name__icontains=text),
+    search_help=_("Part of the name."),
+    link=lambda r: reverse("comms:campaign", kwargs={"pk": r.pk}),
+    select_related=("template", "segment"),
 )

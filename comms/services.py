@@ -144,7 +144,10 @@ def contact_plan(*, subscriber, kind: str, purpose: str, asked: datetime | None 
     planned contact is recorded, so the next plan counts it; a deferral or refusal is logged
     with its reason. Contacts of one subscriber are planned one at a time (the row is locked),
     so two workers cannot both take the day's last allowed call."""
+    from .campaigns import rules_lock
+
     with transaction.atomic():
+        rules_lock(shared=True)
         Subscriber.objects.select_for_update().filter(pk=subscriber.pk).exists()
         zone = zoneinfo.ZoneInfo(subscriber.branch.time_zone)
         asked = (asked or timezone.now()).astimezone(zone)

@@ -32,8 +32,11 @@ class Segments:
         return SINGLE[self.encoding] if self.parts <= 1 else PART[self.encoding]
 
 
+GSM7_ALL = GSM7_BASIC | GSM7_EXTENSION
+
+
 def encoding_of(text: str) -> str:
-    return GSM7 if all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text) else UCS2
+    return GSM7 if GSM7_ALL.issuperset(text) else UCS2
 
 
 def _unit_sizes(text: str, encoding: str) -> list[int]:
@@ -45,13 +48,21 @@ def _unit_sizes(text: str, encoding: str) -> list[int]:
 
 def segments(text: str) -> Segments:
     encoding = encoding_of(text)
-    sizes = _unit_sizes(text, encoding)
-    units = sum(sizes)
+    if encoding == GSM7:
+        extension = sum(text.count(ch) for ch in GSM7_EXTENSION if ch in text)
+        units, uneven = len(text) + extension, extension > 0
+    else:
+        units = len(text.encode("utf-16-le")) // 2
+        uneven = units != len(text)  # a character beyond the BMP: a surrogate pair
     if units <= SINGLE[encoding]:
         return Segments(encoding, units, 1 if units else 0, SINGLE[encoding] - units)
-    # Split: fill each part, moving a character that does not fit whole to the next one.
-    size, parts, used = PART[encoding], 1, 0
-    for n in sizes:
+    size = PART[encoding]
+    if not uneven:  # every character one unit: the parts are plain division
+        parts = -(-units // size)
+        return Segments(encoding, units, parts, parts * size - units)
+    # Fill each part, moving a two-unit character that does not fit whole to the next one.
+    parts, used = 1, 0
+    for n in _unit_sizes(text, encoding):
         if used + n > size:
             parts, used = parts + 1, 0
         used += n

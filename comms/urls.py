@@ -14,6 +14,10 @@ urlpatterns = [
     path("rules/calendar/", views.calendar_day_add, name="calendar_add"),
     path("rules/calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_delete"),
     path("subscribers/<int:pk>/opt-out/", views.opt_out, name="opt_out"),
+    path("campaigns/new/", views.campaign_new, name="campaign_new"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    path("campaigns/<int:pk>/progress/", views.campaign_progress, name="campaign_progress"),
+    path("campaigns/<int:pk>/<str:action>/", views.campaign_act, name="campaign_act"),
     path("dlr/<str:token>/", views.dlr, name="dlr"),
     path("mo/<str:token>/", views.mo, name="mo"),
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +19,9 @@ from core.registry import Action
 from subscribers.models import Subscriber
 from subscribers.privacy import mask_flat, may_see
 
-from . import outbox, placeholders, queries, services
-from .forms import CalendarDayForm, ContactPolicyForm, MessageTemplateForm
-from .models import CalendarDay, Channel, MessageTemplate, OptOut
+from . import campaigns, outbox, placeholders, queries, services
+from .forms import CalendarDayForm, CampaignForm, ContactPolicyForm, MessageTemplateForm
+from .models import CalendarDay, Campaign, Channel, MessageTemplate, OptOut
 from .policies import DEFAULTS, policies, policy_for
 
 
@@ -225,3 +226,75 @@ def mo(request, token: str):
         sender=sender, receiver=request.GET.get("to", ""), text=request.GET.get("text", "")
     )
     return HttpResponse("")
+
+
+# -- campaigns -------------------------------------------------------------------------------
+def new_campaign_action(request, query: str) -> Action | None:
+    if not request.user.has_perm("comms.add_campaign"):
+        return None
+    return Action(gettext_lazy("New campaign"), reverse("comms:campaign_new"), name="new-campaign")
+
+
+@permission_required("comms.add_campaign", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def campaign_new(request):
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save(commit=False)
+        campaign.created_by = request.user
+        campaign.save()
+        return redirect("comms:campaign", pk=campaign.pk)
+    return render(
+        request,
+        "comms/campaign_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@permission_required("comms.view_campaign", raise_exception=True)
+@require_safe
+def campaign_detail(request, pk: int):
+    campaign = get_object_or_404(Campaign.objects.select_related("template", "segment"), pk=pk)
+    context = {"campaign": campaign, "progress": campaigns.campaign_progress(campaign)}
+    if campaign.status == Campaign.Status.DRAFT:
+        context["preview"] = campaigns.campaign_preview(campaign, request.user)
+    return render(request, "comms/campaign.html", context)
+
+
+@permission_required("comms.view_campaign", raise_exception=True)
+@require_safe
+def campaign_progress(request, pk: int):
+    """The progress fragment the campaign's page polls while it runs."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    context = {"campaign": campaign, "progress": campaigns.campaign_progress(campaign)}
+    return render(request, "comms/_campaign_progress.html", context)
+
+
+CAMPAIGN_ACTIONS = {
+    "launch": (campaigns.campaign_launch, gettext_lazy("The campaign is launched.")),
+    "pause": (campaigns.campaign_pause, gettext_lazy("The campaign is paused.")),
+    "resume": (campaigns.campaign_resume, gettext_lazy("The campaign goes on.")),
+    "cancel": (campaigns.campaign_cancel, gettext_lazy("The campaign is cancelled.")),
+}
+
+
+@permission_required("comms.change_campaign", raise_exception=True)
+@require_POST
+def campaign_act(request, pk: int, action: str):
+    """Launch, pause, resume or cancel; an action the campaign's state does not allow (a form
+    sent twice, say) is refused with the reason and changes nothing."""
+    if action not in CAMPAIGN_ACTIONS:
+        raise Http404
+    campaign = get_object_or_404(Campaign, pk=pk)
+    service, done = CAMPAIGN_ACTIONS[action]
+    try:
+        service(campaign=campaign, by=request.user)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    except outbox.OutboxError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, done)
+    return redirect("comms:campaign", pk=pk)

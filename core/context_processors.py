@@ -42,6 +42,7 @@ MENU = [
                 "comms.view_messagetemplate",
                 {"name": "message_templates"},
             ),
+            (_("Campaigns"), "registry", "comms.view_campaign", {"name": "campaigns"}),
             (_("Messages"), "registry", "comms.view_message", {"name": "messages"}),
             (_("Contact rules"), "comms:rules", "comms.view_contactpolicy", {}),
             (

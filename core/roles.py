@@ -60,12 +60,15 @@ MESSAGES = (
     "comms.view_contactpolicy",
     "comms.view_contactrefusal",
     "comms.view_message",
+    "comms.view_campaign",
 )
 TALKS = MESSAGES + ("comms.change_optout",)
 MESSAGES_EDIT = TALKS + (
     "comms.add_messagetemplate",
     "comms.change_messagetemplate",
     "comms.change_contactpolicy",
+    "comms.add_campaign",
+    "comms.change_campaign",
 )
 
 

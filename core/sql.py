@@ -1,6 +1,7 @@
 """Small helpers for set-based SQL that runs on both SQLite and PostgreSQL."""
 
 import contextlib
+from datetime import UTC
 
 from django.db import connection
 from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet
@@ -26,6 +27,15 @@ def text_contains(rows: QuerySet, field: str, text: str) -> tuple[QuerySet, Q]:
         alias = f"{field}_folded"
         return rows.alias(**{alias: Folded(field)}), Q(**{f"{alias}__contains": fold(text)})
     return rows, Q(**{f"{field}__icontains": text})
+
+
+def db_datetime(value):
+    """An aware datetime as a raw statement (COPY, executemany) must write it: as it is on
+    PostgreSQL; on SQLite as Django stores it there, naive UTC text, so that the ORM's
+    comparisons with it hold."""
+    if value is None or is_postgres():
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
 
 
 def is_postgres() -> bool:

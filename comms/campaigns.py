@@ -1,0 +1,352 @@
+"""Campaigns: one template to a segment (or a list of accounts), through the outbox.
+
+Before launch, `campaign_preview` tells how many will get it once the contact rules are applied
+(no phone or e-mail, opted out, deferred), how many SMS parts and what it costs. `campaign_launch`
+writes every message in one transaction, set-based: the recipients and their contacts already
+planned are read in a few queries, the rules are the same arithmetic as for one message
+(comms.rules), and the messages, the contacts they reserve and the log of deferrals and
+refusals go to the database by COPY (PostgreSQL). A throttle spreads the messages' moments
+(`per_minute`); the outbox hands them over when due. Pausing holds the campaign's messages in
+the queue, resuming lets them go, cancelling takes back those not yet handed over."""
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.access import scoped
+from core.models import Branch
+from core.sql import BulkWriter
+from core.sql import db_datetime as dt
+from subscribers.models import Subscriber
+
+from . import placeholders
+from .models import (
+    Campaign,
+    Channel,
+    Contact,
+    ContactKind,
+    ContactRefusal,
+    Message,
+    OptOut,
+)
+from .outbox import EXPIRY, _gateway, kick
+from .policies import Calendar, policy_for, rules_of
+from .queries import part_price
+from .rules import MONTH, earliest
+from .sms import segments
+
+MESSAGE_COLUMNS = [
+    "channel", "purpose", "campaign_id", "subscriber_id", '"to"', "subject", "body", "parts",
+    "template_id", "gateway_id", "status", "not_before", "expires_at", "attempts", "error",
+    "claim", "gateway_ref", "created_at",
+]  # fmt: skip
+CONTACT_COLUMNS = ["subscriber_id", "kind", "purpose", "at", "local_date", "campaign_id"]
+REFUSAL_COLUMNS = [
+    "subscriber_id", "kind", "purpose", "decision", "reason", "asked_at", "until", "created_at",
+]  # fmt: skip
+OWN_FIELDS = (
+    "account", "full_name", "kind", "phone", "email", "branch_id", "reported_balance", "flat",
+    "building_id", "tariff_id",
+)  # fmt: skip
+RULES_LOCK = 774_210  # the advisory lock that serialises planning contacts (PostgreSQL)
+
+
+def rules_lock(*, shared: bool) -> None:
+    """Planning many contacts at once (a launch) excludes planning one (contact_plan) and vice
+    versa, so no limit is counted twice over; SQLite has one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s)", [RULES_LOCK])
+
+
+def accounts_of(text: str) -> list[str]:
+    return [a for a in (line.strip() for line in text.replace(",", "\n").splitlines()) if a]
+
+
+def recipients(campaign: Campaign, user) -> QuerySet[Subscriber]:
+    """The campaign's subscribers among the user's branches, with the related rows its
+    template's placeholders read (and no others: a launch reads a hundred thousand)."""
+    if campaign.segment_id:
+        from segments.services import members
+
+        rows = members(campaign.segment, user)
+    else:
+        rows = scoped(Subscriber.objects.filter(account__in=accounts_of(campaign.accounts)), user)
+    template = campaign.template
+    related = placeholders.related_of(template.body, template.subject)
+    return rows.select_related(None).select_related(*related).order_by("pk")
+
+
+class Row:
+    """A subscriber's own fields as the placeholders read them, without a model instance
+    (a launch reads a hundred thousand; a model instance costs five times as much)."""
+
+    __slots__ = ("pk", *OWN_FIELDS)
+
+    def __init__(self, values: tuple):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+
+def _rows(campaign: Campaign, user):
+    """The recipients, as model instances when the template reads related rows, else Rows."""
+    rows = recipients(campaign, user)
+    template = campaign.template
+    if placeholders.related_of(template.body, template.subject):
+        return rows.iterator(chunk_size=5000)
+    return (Row(values) for values in rows.values_list("pk", *OWN_FIELDS).iterator(5000))
+
+
+@dataclass
+class Planned:
+    subscriber: Subscriber
+    to: str
+    body: str
+    subject: str
+    parts: int
+    asked: object
+    at: object  # None: refused
+    reason: str = ""
+
+
+@dataclass
+class Plan:
+    messages: list[Planned] = field(default_factory=list)
+    no_address: int = 0
+
+    def count(self, what: str) -> int:
+        """refused (no moment), deferred (moved), going (a moment: on time or deferred)."""
+        if what == "refused":
+            return sum(p.at is None for p in self.messages)
+        if what == "deferred":
+            return sum(p.at is not None and p.reason != "" for p in self.messages)
+        return sum(p.at is not None for p in self.messages)
+
+    @property
+    def parts(self) -> int:
+        return sum(p.parts for p in self.messages if p.at is not None)
+
+
+def campaign_plan(campaign: Campaign, user, *, now=None) -> Plan:
+    """Each recipient's message and the moment the contact rules give it (no write)."""
+    template = campaign.template
+    now = now or timezone.now()
+    start = max(campaign.starts_at or now, now)
+    policy = policy_for(template.purpose, ContactKind.MESSAGE)
+    rules, calendar = rules_of(policy), Calendar()
+    rows = recipients(campaign, user)
+    ids = rows.values("pk")
+    opted = set()
+    if policy.respects_opt_out:
+        opted = set(OptOut.objects.filter(subscriber__in=ids).values_list("subscriber", flat=True))
+    history: dict[int, list] = defaultdict(list)
+    for subscriber, day in (
+        Contact.objects.filter(
+            subscriber__in=ids,
+            kind=ContactKind.MESSAGE,
+            purpose=template.purpose,
+            local_date__gte=start.date() - timedelta(days=MONTH),
+        )
+        .order_by("local_date")
+        .values_list("subscriber", "local_date")
+    ):
+        history[subscriber].append(day)
+    zones = {branch.pk: zoneinfo.ZoneInfo(branch.time_zone) for branch in Branch.objects.all()}
+    step = timedelta(minutes=1) / campaign.per_minute if campaign.per_minute else timedelta(0)
+    plan = Plan()
+    address = "email" if template.channel == Channel.EMAIL else "phone"
+    # Texts in the operator's language (its amounts), entered once for the whole loop.
+    with translation.override(settings.LANGUAGE_CODE):
+        for i, subscriber in enumerate(_rows(campaign, user)):
+            to = getattr(subscriber, address)
+            if not to:
+                plan.no_address += 1
+                continue
+            asked = (start + step * i).astimezone(zones[subscriber.branch_id])
+            body = placeholders.render(template.body, subscriber, campaign.values)
+            subject = placeholders.render(template.subject, subscriber, campaign.values)
+            parts = segments(body).parts if template.channel == Channel.SMS else 1
+            if subscriber.pk in opted:
+                verdict_at, reason = None, "opt_out"
+            else:
+                verdict = earliest(asked, history[subscriber.pk], rules, calendar)
+                verdict_at, reason = verdict.at, verdict.reason
+            plan.messages.append(
+                Planned(subscriber, to, body, subject, parts, asked, verdict_at, reason)
+            )
+    return plan
+
+
+@dataclass(frozen=True)
+class Preview:
+    recipients: int
+    going: int
+    deferred: int
+    refused: int
+    no_address: int
+    parts: int
+    cost: Decimal | None
+    error: str = ""
+
+
+def campaign_preview(campaign: Campaign, user) -> Preview:
+    try:
+        plan = campaign_plan(campaign, user)
+    except placeholders.TextError as e:
+        return Preview(0, 0, 0, 0, 0, 0, None, str(e))
+    price = part_price(campaign.template.channel)
+    going = plan.count("going")
+    return Preview(
+        recipients=len(plan.messages) + plan.no_address,
+        going=going,
+        deferred=plan.count("deferred"),
+        refused=plan.count("refused"),
+        no_address=plan.no_address,
+        parts=plan.parts,
+        cost=None if price is None else price * plan.parts,
+    )
+
+
+def _check_launchable(campaign: Campaign) -> None:
+    if campaign.status != Campaign.Status.DRAFT:
+        raise ValidationError(_("Only a draft campaign can be launched."))
+    if not campaign.template.active:
+        raise ValidationError(_("The campaign's template is not active."))
+    if not campaign.segment_id and not accounts_of(campaign.accounts):
+        raise ValidationError(_("Choose a segment or list the accounts."))
+
+
+def campaign_launch(*, campaign: Campaign, by) -> dict[str, int]:
+    """Queue the campaign's messages, all or none, and start it."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        _check_launchable(campaign)
+        rules_lock(shared=False)
+        now = timezone.now()
+        try:
+            plan = campaign_plan(campaign, by, now=now)
+        except placeholders.TextError as e:
+            raise ValidationError(str(e)) from e
+        template = campaign.template
+        gateway = _gateway(template.channel)
+        messages, contacts, refusals = [], [], []
+        for p in plan.messages:
+            sid = p.subscriber.pk
+            if p.reason:
+                decision = "refused" if p.at is None else "deferred"
+                refusals.append(
+                    (sid, "message", template.purpose, decision, p.reason, dt(p.asked),
+                     dt(p.at), dt(now))
+                )  # fmt: skip
+            if p.at is None:
+                status, at, error = Message.Status.FAILED, p.asked, f"contact rules: {p.reason}"
+            else:
+                status = Message.Status.DEFERRED if p.reason else Message.Status.QUEUED
+                at, error = p.at, ""
+                contacts.append((sid, "message", template.purpose, dt(at), at.date(), campaign.pk))
+            messages.append(
+                (
+                    template.channel, template.purpose, campaign.pk, sid, p.to, p.subject,
+                    p.body, p.parts, template.pk, gateway.pk, status, dt(at),
+                    dt(at + EXPIRY), 0, error, "", "", dt(now),
+                )
+            )  # fmt: skip
+        # One COPY at a time: a connection carries one.
+        for model, columns, rows in (
+            (Message, MESSAGE_COLUMNS, messages),
+            (Contact, CONTACT_COLUMNS, contacts),
+            (ContactRefusal, REFUSAL_COLUMNS, refusals),
+        ):
+            with BulkWriter(model._meta.db_table, columns) as writer:
+                for row in rows:
+                    writer.write(row)
+        counts = {
+            "recipients": len(plan.messages) + plan.no_address,
+            "queued": plan.count("going") - plan.count("deferred"),
+            "deferred": plan.count("deferred"),
+            "refused": plan.count("refused"),
+            "no_address": plan.no_address,
+            "parts": plan.parts,
+        }
+        campaign.status = Campaign.Status.RUNNING
+        campaign.launched_at = now
+        campaign.counts = counts
+        campaign.save(update_fields=["status", "launched_at", "counts"])
+        transaction.on_commit(kick)
+    return counts
+
+
+def _move(campaign: Campaign, allowed: set[str], to: str) -> Campaign:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status not in allowed:
+            raise ValidationError(
+                _("A campaign that is %(status)s cannot be %(action)s.")
+                % {"status": campaign.get_status_display().lower(), "action": ACTIONS[to]}
+            )
+        campaign.status = to
+        campaign.save(update_fields=["status"])
+        if to == Campaign.Status.CANCELLED:
+            waiting = Message.objects.filter(
+                campaign=campaign, status__in=[Message.Status.QUEUED, Message.Status.DEFERRED]
+            )
+            # A campaign writes one message to a subscriber: their reserved contact goes too.
+            Contact.objects.filter(
+                campaign=campaign, subscriber__in=waiting.values("subscriber")
+            ).delete()
+            waiting.update(status=Message.Status.CANCELLED)
+    if to == Campaign.Status.RUNNING:
+        transaction.on_commit(kick)
+    return campaign
+
+
+ACTIONS = {
+    Campaign.Status.PAUSED: gettext_lazy("paused"),
+    Campaign.Status.RUNNING: gettext_lazy("resumed"),
+    Campaign.Status.CANCELLED: gettext_lazy("cancelled"),
+}
+
+
+def campaign_pause(*, campaign: Campaign, by) -> Campaign:
+    return _move(campaign, {Campaign.Status.RUNNING}, Campaign.Status.PAUSED)
+
+
+def campaign_resume(*, campaign: Campaign, by) -> Campaign:
+    return _move(campaign, {Campaign.Status.PAUSED}, Campaign.Status.RUNNING)
+
+
+def campaign_cancel(*, campaign: Campaign, by) -> Campaign:
+    allowed = {Campaign.Status.RUNNING, Campaign.Status.PAUSED, Campaign.Status.DRAFT}
+    return _move(campaign, allowed, Campaign.Status.CANCELLED)
+
+
+def campaign_progress(campaign: Campaign) -> dict[str, int]:
+    """Messages of the campaign by status, and the share settled (handed over or ended)."""
+    by_status = dict(
+        Message.objects.filter(campaign=campaign)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    total = sum(by_status.values())
+    waiting = sum(
+        by_status.get(s, 0)
+        for s in (Message.Status.QUEUED, Message.Status.DEFERRED, Message.Status.SENDING)
+    )
+    return {
+        **by_status,
+        "waiting": waiting,
+        "total": total,
+        "percent": 100 if not total else round(100 * (total - waiting) / total),
+    }
