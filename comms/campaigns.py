@@ -9,6 +9,7 @@ refusals go to the database by COPY (PostgreSQL). A throttle spreads the message
 (`per_minute`); the outbox hands them over when due. Pausing holds the campaign's messages in
 the queue, resuming lets them go, cancelling takes back those not yet handed over."""
 
+import threading
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -218,8 +219,8 @@ def campaign_preview(campaign: Campaign, user) -> Preview:
     )
 
 
-def _check_launchable(campaign: Campaign) -> None:
-    if campaign.status != Campaign.Status.DRAFT:
+def _check_launchable(campaign: Campaign, status: str = Campaign.Status.DRAFT) -> None:
+    if campaign.status != status:
         raise ValidationError(_("Only a draft campaign can be launched."))
     if not campaign.template.active:
         raise ValidationError(_("The campaign's template is not active."))
@@ -227,11 +228,60 @@ def _check_launchable(campaign: Campaign) -> None:
         raise ValidationError(_("Choose a segment or list the accounts."))
 
 
-def campaign_launch(*, campaign: Campaign, by) -> dict[str, int]:
-    """Queue the campaign's messages, all or none, and start it."""
+def campaign_launch_start(*, campaign: Campaign, by) -> Campaign:
+    """Mark the draft as being launched and queue its messages in the background (a hundred
+    thousand take seconds): the campaign's page shows when it runs, or why it could not."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         _check_launchable(campaign)
+        campaign.status = Campaign.Status.LAUNCHING
+        campaign.counts = {}
+        campaign.save(update_fields=["status", "counts"])
+    from .tasks import campaign_launch_task
+
+    run_in_background(campaign_launch_task, campaign.pk, by.pk if by else None)
+    return campaign
+
+
+def campaign_launch_background(campaign_id: int, by_id: int | None) -> None:
+    """The background half of a launch: a failure puts the draft back, with the reason."""
+    from django.contrib.auth import get_user_model
+
+    campaign = Campaign.objects.get(pk=campaign_id)
+    by = get_user_model().objects.filter(pk=by_id).first()
+    try:
+        campaign_launch(campaign=campaign, by=by, status=Campaign.Status.LAUNCHING)
+    except Exception as e:  # the page shows it; nothing was written
+        message = "; ".join(e.messages) if isinstance(e, ValidationError) else str(e)
+        Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.LAUNCHING).update(
+            status=Campaign.Status.DRAFT, counts={"error": message[:500]}
+        )
+
+
+def run_in_background(task, *args) -> None:
+    """A Celery task with Redis, a thread of this process without it, inline in tests."""
+    runner = settings.ABONENT_JOB_RUNNER
+    if runner == "celery":
+        transaction.on_commit(lambda: task.delay(*args))
+    elif runner == "sync":
+        task.run(*args)
+    else:
+
+        def target():
+            close_old_connections()
+            try:
+                task.run(*args)
+            finally:
+                connection.close()
+
+        threading.Thread(target=target, daemon=True, name="campaign").start()
+
+
+def campaign_launch(*, campaign: Campaign, by, status=Campaign.Status.DRAFT) -> dict[str, int]:
+    """Queue the campaign's messages, all or none, and start it."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        _check_launchable(campaign, status)
         rules_lock(shared=False)
         now = timezone.now()
         try:

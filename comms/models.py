@@ -235,6 +235,7 @@ class Campaign(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        LAUNCHING = "launching", _("Being launched")
         RUNNING = "running", _("Running")
         PAUSED = "paused", _("Paused")
         CANCELLED = "cancelled", _("Cancelled")

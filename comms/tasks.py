@@ -9,3 +9,10 @@ def outbox_dispatch_task() -> dict:
 
     settled = reconcile()
     return {"sent": dispatch_all(), **settled}
+
+
+@shared_task
+def campaign_launch_task(campaign_id: int, by_id: int | None) -> None:
+    from .campaigns import campaign_launch_background
+
+    campaign_launch_background(campaign_id, by_id)

@@ -258,6 +258,8 @@ def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("template", "segment"), pk=pk)
     context = {"campaign": campaign, "progress": campaigns.campaign_progress(campaign)}
     if campaign.status == Campaign.Status.DRAFT:
+        if campaign.counts.get("error"):
+            messages.error(request, campaign.counts["error"])
         context["preview"] = campaigns.campaign_preview(campaign, request.user)
     return render(request, "comms/campaign.html", context)
 
@@ -267,12 +269,19 @@ def campaign_detail(request, pk: int):
 def campaign_progress(request, pk: int):
     """The progress fragment the campaign's page polls while it runs."""
     campaign = get_object_or_404(Campaign, pk=pk)
+    if request.GET.get("was") == "launching" and campaign.status != Campaign.Status.LAUNCHING:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"  # launched (or back to a draft): the whole page anew
+        return response
     context = {"campaign": campaign, "progress": campaigns.campaign_progress(campaign)}
     return render(request, "comms/_campaign_progress.html", context)
 
 
 CAMPAIGN_ACTIONS = {
-    "launch": (campaigns.campaign_launch, gettext_lazy("The campaign is launched.")),
+    "launch": (
+        campaigns.campaign_launch_start,
+        gettext_lazy("The campaign is being launched: its messages are being queued."),
+    ),
     "pause": (campaigns.campaign_pause, gettext_lazy("The campaign is paused.")),
     "resume": (campaigns.campaign_resume, gettext_lazy("The campaign goes on.")),
     "cancel": (campaigns.campaign_cancel, gettext_lazy("The campaign is cancelled.")),

@@ -95,3 +95,28 @@ def test_an_operator_sees_campaigns_but_may_not_make_or_run_them(client, world):
     assert client.get(launch).status_code == 405
     bogus = reverse("comms:campaign_act", kwargs={"pk": campaign.pk, "action": "explode"})
     assert client.post(bogus).status_code == 404
+
+
+def test_a_launch_that_fails_in_the_background_leaves_the_draft_and_says_why(client, world):
+    Gateway.objects.update(active=False)
+    client.force_login(world["head"])
+    client.post(NEW, draft(world))
+    campaign = Campaign.objects.get()
+    launch = reverse("comms:campaign_act", kwargs={"pk": campaign.pk, "action": "launch"})
+    page = client.post(launch, follow=True)
+    campaign.refresh_from_db()
+    assert campaign.status == "draft" and "no active gateway" in campaign.counts["error"]
+    assert "no active gateway" in page.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_the_page_being_launched_reloads_itself_when_the_launch_is_done(client, world):
+    campaign = Campaign.objects.create(
+        name="x", template=world["template"], segment=world["segment"], status="launching"
+    )
+    client.force_login(world["head"])
+    progress = reverse("comms:campaign_progress", kwargs={"pk": campaign.pk})
+    assert 'id="campaign-launching"' in client.get(progress).content.decode()
+    assert "HX-Refresh" not in client.get(progress, {"was": "launching"})
+    Campaign.objects.filter(pk=campaign.pk).update(status="running")
+    assert client.get(progress, {"was": "launching"})["HX-Refresh"] == "true"
