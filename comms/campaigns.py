@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +28,7 @@ from core.access import scoped
 from core.models import Branch
 from core.sql import BulkWriter
 from core.sql import db_datetime as dt
+from subscribers.importing.parse import FieldError, phone_normalize
 from subscribers.models import Subscriber
 
 from . import placeholders
@@ -72,7 +73,23 @@ def rules_lock(*, shared: bool) -> None:
 
 
 def accounts_of(text: str) -> list[str]:
-    return [a for a in (line.strip() for line in text.replace(",", "\n").splitlines()) if a]
+    """The entries of a pasted or uploaded list: one a line, or separated by commas or ";"."""
+    text = text.replace(",", "\n").replace(";", "\n")
+    return [a for a in (line.strip() for line in text.splitlines()) if a]
+
+
+def listed(text: str) -> Q:
+    """The subscribers a list names: each entry an account, or a phone in any form (an entry
+    of 10 digits or more that reads as a phone is looked for among both)."""
+    accounts, phones = set(), set()
+    for entry in accounts_of(text):
+        accounts.add(entry)
+        if sum(ch.isdigit() for ch in entry) >= 10:
+            try:
+                phones.add(phone_normalize(entry))
+            except FieldError:
+                pass
+    return Q(account__in=accounts) | Q(phone__in=phones) | Q(phone2__in=phones)
 
 
 def recipients(campaign: Campaign, user) -> QuerySet[Subscriber]:
@@ -83,7 +100,7 @@ def recipients(campaign: Campaign, user) -> QuerySet[Subscriber]:
 
         rows = members(campaign.segment, user)
     else:
-        rows = scoped(Subscriber.objects.filter(account__in=accounts_of(campaign.accounts)), user)
+        rows = scoped(Subscriber.objects.filter(listed(campaign.accounts)), user)
     template = campaign.template
     related = placeholders.related_of(template.body, template.subject)
     return rows.select_related(None).select_related(*related).order_by("pk")

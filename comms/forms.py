@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from . import placeholders, services
 from .models import CalendarDay, Campaign, ContactPolicy, MessageTemplate
 
+UPLOAD_LIMIT = 2 * 1024 * 1024
 FIELDS = ["name", "channel", "purpose", "trigger", "subject", "body", "active"]
 
 
@@ -97,6 +98,11 @@ class CampaignForm(forms.ModelForm):
     """A campaign: its template, a segment or a list of accounts, the values the template
     asks of the sender ({offer}, {link}, …), when and how fast."""
 
+    upload = forms.FileField(
+        label=_("Or a file of them"),
+        required=False,
+        help_text=_("A text or CSV file: an account or a phone a line (UTF-8), up to 2 MB."),
+    )
     values_text = forms.CharField(
         label=_("Values"),
         required=False,
@@ -112,7 +118,9 @@ class CampaignForm(forms.ModelForm):
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
         }
         help_texts = {
-            "accounts": _("Instead of a segment: accounts, one a line or separated by commas."),
+            "accounts": _(
+                "Instead of a segment: accounts or phones, one a line or separated by commas."
+            ),
             "starts_at": _("Empty: at launch."),
             "per_minute": _("Empty: as fast as the gateway takes them."),
         }
@@ -136,8 +144,21 @@ class CampaignForm(forms.ModelForm):
             values[name.strip()] = value.strip()
         return values
 
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload is None:
+            return ""
+        if upload.size > UPLOAD_LIMIT:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("The file is not UTF-8 text.")) from None
+
     def clean(self):
         data = super().clean()
+        if data.get("upload"):
+            data["accounts"] = "\n".join(filter(None, [data.get("accounts", ""), data["upload"]]))
         if not data.get("segment") and not (data.get("accounts") or "").strip():
             self.add_error("segment", _("Choose a segment or list the accounts."))
         template = data.get("template")
@@ -158,4 +179,5 @@ class CampaignForm(forms.ModelForm):
 
     def save(self, commit=True):
         self.instance.values = self.cleaned_data["values_text"]
+        self.instance.accounts = self.cleaned_data.get("accounts", "")
         return super().save(commit=commit)

@@ -252,7 +252,8 @@ class Campaign(models.Model):
         related_name="+",
         verbose_name=_("segment"),
     )
-    accounts = models.TextField(_("accounts"), blank=True)  # or a list, one a line
+    # Or a list: accounts or phones, one a line (pasted, or read from an uploaded file).
+    accounts = models.TextField(_("accounts or phones"), blank=True)
     values = models.JSONField(_("values"), default=dict, blank=True)  # {offer}, {link}, …
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     per_minute = models.PositiveIntegerField(_("at most a minute"), null=True, blank=True)

@@ -238,7 +238,7 @@ def new_campaign_action(request, query: str) -> Action | None:
 @permission_required("comms.add_campaign", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def campaign_new(request):
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
         campaign.created_by = request.user

@@ -120,3 +120,31 @@ def test_the_page_being_launched_reloads_itself_when_the_launch_is_done(client, 
     assert "HX-Refresh" not in client.get(progress, {"was": "launching"})
     Campaign.objects.filter(pk=campaign.pk).update(status="running")
     assert client.get(progress, {"was": "launching"})["HX-Refresh"] == "true"
+
+
+def test_a_list_of_accounts_and_phones_uploaded_as_a_file_is_the_target(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world["head"])
+    listing = "500\n8 912 111-00-01\n+7 (912) 111-00-02;999\n".encode("utf-8-sig")
+    upload = SimpleUploadedFile("list.csv", listing, content_type="text/csv")
+    response = client.post(NEW, draft(world, segment="", upload=upload))
+    assert response.status_code == 302
+    campaign = Campaign.objects.get()
+    page = client.get(reverse("comms:campaign", kwargs={"pk": campaign.pk}))
+    assert page.context["preview"].recipients == 3  # 500 by account, the others by phone
+
+
+@pytest.mark.parametrize(
+    "content, error",
+    [(b"\xff\xfe\x00b\xad", "not UTF-8"), (b"1\n" * (1024 * 1024 + 1), "larger than 2 MB")],
+)
+def test_a_file_that_is_not_a_list_is_refused(client, world, content, error):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(world["head"])
+    upload = SimpleUploadedFile("list.txt", content)
+    response = client.post(NEW, draft(world, segment="", upload=upload))
+    assert response.status_code == 400
+    assert any(error in e for e in response.context["form"].errors["upload"])
+    assert not Campaign.objects.exists()
