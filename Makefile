@@ -21,6 +21,8 @@ install: $(STAMP)
 demo: install
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py demo_setup --subscribers $(DEMO_SUBSCRIBERS) --months $(DEMO_MONTHS) --dir $(DEMO_DIR)
+# The demo's SMS go to a local Kannel's fake SMSC (if installed), beside the web server.
+	$(BIN)/python manage.py demo_kannel & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
