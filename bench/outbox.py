@@ -86,7 +86,6 @@ def queue_run(recipients: int = QUEUE_RECIPIENTS) -> dict:
     """A campaign's launch to a segment of at least `recipients` subscribers (the active
     subscribers of the smallest tariff that has so many), timed; beside it, the same number of
     outbox rows written by one INSERT … SELECT (no rules, no texts) in the same run."""
-    import time
 
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction

@@ -9,7 +9,6 @@ refusals go to the database by COPY (PostgreSQL). A throttle spreads the message
 (`per_minute`); the outbox hands them over when due. Pausing holds the campaign's messages in
 the queue, resuming lets them go, cancelling takes back those not yet handed over."""
 
-import threading
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,13 +17,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.access import scoped
+from core.jobs import run_in_background
 from core.models import Branch
 from core.sql import BulkWriter
 from core.sql import db_datetime as dt
@@ -41,10 +41,11 @@ from .models import (
     Message,
     OptOut,
 )
-from .outbox import EXPIRY, _gateway, kick
+from .outbox import EXPIRY, gateway_of, kick
 from .policies import Calendar, policy_for, rules_of
 from .queries import part_price
 from .rules import MONTH, earliest
+from .services import rules_lock
 from .sms import segments
 
 MESSAGE_COLUMNS = [
@@ -60,16 +61,6 @@ OWN_FIELDS = (
     "account", "full_name", "kind", "phone", "email", "branch_id", "reported_balance", "flat",
     "building_id", "tariff_id",
 )  # fmt: skip
-RULES_LOCK = 774_210  # the advisory lock that serialises planning contacts (PostgreSQL)
-
-
-def rules_lock(*, shared: bool) -> None:
-    """Planning many contacts at once (a launch) excludes planning one (contact_plan) and vice
-    versa, so no limit is counted twice over; SQLite has one writer at a time anyway."""
-    if connection.vendor == "postgresql":
-        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {function}(%s)", [RULES_LOCK])
 
 
 def accounts_of(text: str) -> list[str]:
@@ -93,17 +84,14 @@ def listed(text: str) -> Q:
 
 
 def recipients(campaign: Campaign, user) -> QuerySet[Subscriber]:
-    """The campaign's subscribers among the user's branches, with the related rows its
-    template's placeholders read (and no others: a launch reads a hundred thousand)."""
+    """The campaign's subscribers among the user's branches, in a stable order."""
     if campaign.segment_id:
         from segments.services import members
 
         rows = members(campaign.segment, user)
     else:
         rows = scoped(Subscriber.objects.filter(listed(campaign.accounts)), user)
-    template = campaign.template
-    related = placeholders.related_of(template.body, template.subject)
-    return rows.select_related(None).select_related(*related).order_by("pk")
+    return rows.select_related(None).order_by("pk")
 
 
 class Row:
@@ -117,12 +105,13 @@ class Row:
             setattr(self, name, value)
 
 
-def _rows(campaign: Campaign, user):
-    """The recipients, as model instances when the template reads related rows, else Rows."""
-    rows = recipients(campaign, user)
-    template = campaign.template
-    if placeholders.related_of(template.body, template.subject):
-        return rows.iterator(chunk_size=5000)
+def _read(rows: QuerySet[Subscriber], template):
+    """The recipients as the template's placeholders read them: model instances with the
+    related rows they need, or plain Rows when they need none (a launch reads a hundred
+    thousand)."""
+    related = placeholders.related_of(template.body, template.subject)
+    if related:
+        return rows.select_related(*related).iterator(chunk_size=5000)
     return (Row(values) for values in rows.values_list("pk", *OWN_FIELDS).iterator(5000))
 
 
@@ -143,17 +132,19 @@ class Plan:
     messages: list[Planned] = field(default_factory=list)
     no_address: int = 0
 
-    def count(self, what: str) -> int:
-        """refused (no moment), deferred (moved), going (a moment: on time or deferred)."""
-        if what == "refused":
-            return sum(p.at is None for p in self.messages)
-        if what == "deferred":
-            return sum(p.at is not None and p.reason != "" for p in self.messages)
-        return sum(p.at is not None for p in self.messages)
-
-    @property
-    def parts(self) -> int:
-        return sum(p.parts for p in self.messages if p.at is not None)
+    def counts(self) -> dict[str, int]:
+        """Recipients; queued on time, deferred (moved by the rules), refused by them; without
+        an address; the parts of the messages that go."""
+        going = [p for p in self.messages if p.at is not None]
+        deferred = sum(p.reason != "" for p in going)
+        return {
+            "recipients": len(self.messages) + self.no_address,
+            "queued": len(going) - deferred,
+            "deferred": deferred,
+            "refused": len(self.messages) - len(going),
+            "no_address": self.no_address,
+            "parts": sum(p.parts for p in going),
+        }
 
 
 def campaign_plan(campaign: Campaign, user, *, now=None) -> Plan:
@@ -186,7 +177,7 @@ def campaign_plan(campaign: Campaign, user, *, now=None) -> Plan:
     address = "email" if template.channel == Channel.EMAIL else "phone"
     # Texts in the operator's language (its amounts), entered once for the whole loop.
     with translation.override(settings.LANGUAGE_CODE):
-        for i, subscriber in enumerate(_rows(campaign, user)):
+        for i, subscriber in enumerate(_read(rows, template)):
             to = getattr(subscriber, address)
             if not to:
                 plan.no_address += 1
@@ -224,15 +215,15 @@ def campaign_preview(campaign: Campaign, user) -> Preview:
     except placeholders.TextError as e:
         return Preview(0, 0, 0, 0, 0, 0, None, str(e))
     price = part_price(campaign.template.channel)
-    going = plan.count("going")
+    counts = plan.counts()
     return Preview(
-        recipients=len(plan.messages) + plan.no_address,
-        going=going,
-        deferred=plan.count("deferred"),
-        refused=plan.count("refused"),
-        no_address=plan.no_address,
-        parts=plan.parts,
-        cost=None if price is None else price * plan.parts,
+        recipients=counts["recipients"],
+        going=counts["queued"] + counts["deferred"],
+        deferred=counts["deferred"],
+        refused=counts["refused"],
+        no_address=counts["no_address"],
+        parts=counts["parts"],
+        cost=None if price is None else price * counts["parts"],
     )
 
 
@@ -275,25 +266,6 @@ def campaign_launch_background(campaign_id: int, by_id: int | None) -> None:
         )
 
 
-def run_in_background(task, *args) -> None:
-    """A Celery task with Redis, a thread of this process without it, inline in tests."""
-    runner = settings.ABONENT_JOB_RUNNER
-    if runner == "celery":
-        transaction.on_commit(lambda: task.delay(*args))
-    elif runner == "sync":
-        task.run(*args)
-    else:
-
-        def target():
-            close_old_connections()
-            try:
-                task.run(*args)
-            finally:
-                connection.close()
-
-        threading.Thread(target=target, daemon=True, name="campaign").start()
-
-
 def campaign_launch(*, campaign: Campaign, by, status=Campaign.Status.DRAFT) -> dict[str, int]:
     """Queue the campaign's messages, all or none, and start it."""
     with transaction.atomic():
@@ -306,7 +278,7 @@ def campaign_launch(*, campaign: Campaign, by, status=Campaign.Status.DRAFT) -> 
         except placeholders.TextError as e:
             raise ValidationError(str(e)) from e
         template = campaign.template
-        gateway = _gateway(template.channel)
+        gateway = gateway_of(template.channel)
         messages, contacts, refusals = [], [], []
         for p in plan.messages:
             sid = p.subscriber.pk
@@ -338,14 +310,7 @@ def campaign_launch(*, campaign: Campaign, by, status=Campaign.Status.DRAFT) -> 
             with BulkWriter(model._meta.db_table, columns) as writer:
                 for row in rows:
                     writer.write(row)
-        counts = {
-            "recipients": len(plan.messages) + plan.no_address,
-            "queued": plan.count("going") - plan.count("deferred"),
-            "deferred": plan.count("deferred"),
-            "refused": plan.count("refused"),
-            "no_address": plan.no_address,
-            "parts": plan.parts,
-        }
+        counts = plan.counts()
         campaign.status = Campaign.Status.RUNNING
         campaign.launched_at = now
         campaign.counts = counts

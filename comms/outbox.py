@@ -22,15 +22,29 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import close_old_connections, connection, models, transaction
-from django.db.models import Value
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from subscribers.importing.parse import FieldError, phone_normalize
+from subscribers.models import Subscriber
+
 from . import placeholders
 from .gateways import adapter_for
-from .models import Channel, ContactKind, Gateway, Message, MessageTemplate
+from .models import (
+    Campaign,
+    Channel,
+    ContactKind,
+    Gateway,
+    IncomingMessage,
+    Message,
+    MessageTemplate,
+    OptOut,
+)
+from .queries import gateway_for
+from .services import contact_plan, opt_out_set
 from .sms import segments
 
 log = logging.getLogger(__name__)
@@ -49,12 +63,16 @@ class OutboxError(ValueError):
     """A message that cannot be queued (no gateway for its channel, a text with a hole)."""
 
 
-def _gateway(channel: str) -> Gateway:
-    kinds = [Gateway.Kind.SMTP] if channel == Channel.EMAIL else [Gateway.Kind.KANNEL]
-    gateway = Gateway.objects.filter(active=True, kind__in=kinds).order_by("name").first()
+def gateway_of(channel: str) -> Gateway:
+    gateway = gateway_for(channel)
     if gateway is None:
         raise OutboxError(f"no active gateway for {channel}")
     return gateway
+
+
+def _public_url(path: str) -> str:
+    """An address of this server as the gateways reach it (ABONENT_PUBLIC_URL)."""
+    return f"{settings.ABONENT_PUBLIC_URL.rstrip('/')}{path}"
 
 
 def message_queue(
@@ -73,10 +91,8 @@ def message_queue(
     and not at all when it rolls back. With a subscriber the contact rules decide its moment
     (comms.services.contact_plan); a message they refuse is written as failed, with the reason,
     so the event that wanted it can show why."""
-    from .services import contact_plan
-
     now = timezone.now()
-    gateway = _gateway(channel)
+    gateway = gateway_of(channel)
     not_before = not_before or now
     status, error = Message.Status.QUEUED, ""
     if subscriber is not None:
@@ -132,8 +148,6 @@ def template_queue(*, template: MessageTemplate, subscriber, values=None, not_be
 # -- handing over ---------------------------------------------------------------------------------
 def _due():
     """Due messages, but none of a paused or cancelled campaign."""
-    from .models import Campaign
-
     held = [Campaign.Status.PAUSED, Campaign.Status.CANCELLED, Campaign.Status.DRAFT]
     return Message.objects.filter(
         status__in=[Message.Status.QUEUED, Message.Status.DEFERRED],
@@ -160,8 +174,7 @@ def claim(token: str, limit: int = BATCH) -> list[Message]:
 
 def dlr_url(message: Message) -> str:
     token = signing.dumps(message.pk, salt=DLR_SALT)
-    path = reverse("comms:dlr", kwargs={"token": token})
-    return f"{settings.ABONENT_PUBLIC_URL.rstrip('/')}{path}?type=%d"
+    return _public_url(reverse("comms:dlr", kwargs={"token": token})) + "?type=%d"
 
 
 def hand_over(messages: list[Message], token: str) -> dict[str, int]:
@@ -273,18 +286,17 @@ def dlr_record(message_id: int, kind: int) -> bool:
     says, if its worker died before writing it), and maybe delivered or not."""
     now = timezone.now()
     rows = Message.objects.filter(pk=message_id)
-    rows.filter(handed_at=None).update(handed_at=now)
-    handed = [Message.Status.SENDING, Message.Status.QUEUED, Message.Status.SENT]
+    handed = {"handed_at": Coalesce("handed_at", Value(now)), "claim": ""}
     if kind & DLR_DELIVERED:
-        return bool(rows.update(status=Message.Status.DELIVERED, delivered_at=now, claim=""))
+        return bool(rows.update(status=Message.Status.DELIVERED, delivered_at=now, **handed))
     if kind & (DLR_FAILED | DLR_REJECTED):
+        failed = rows.exclude(status=Message.Status.DELIVERED)
         return bool(
-            rows.exclude(status=Message.Status.DELIVERED).update(
-                status=Message.Status.FAILED, error=f"delivery report {kind}", claim=""
-            )
+            failed.update(status=Message.Status.FAILED, error=f"delivery report {kind}", **handed)
         )
     # Accepted by the SMSC, or buffered: handed over, not delivered yet.
-    return bool(rows.filter(status__in=handed).update(status=Message.Status.SENT, claim=""))
+    waiting = [Message.Status.SENDING, Message.Status.QUEUED, Message.Status.SENT]
+    return bool(rows.filter(status__in=waiting).update(status=Message.Status.SENT, **handed))
 
 
 # -- running in-process -------------------------------------------------------------------------
@@ -325,30 +337,18 @@ MO_SALT = "comms.mo"
 def mo_url() -> str:
     """Where Kannel sends what subscribers write (its sms-service get-url), signed."""
     token = signing.dumps("mo", salt=MO_SALT)
-    return (
-        f"{settings.ABONENT_PUBLIC_URL.rstrip('/')}{reverse('comms:mo', kwargs={'token': token})}"
-    )
+    return _public_url(reverse("comms:mo", kwargs={"token": token}))
 
 
 @transaction.atomic
 def incoming_record(*, sender: str, receiver: str, text: str):
     """Keep a message from a subscriber; "STOP" (or "СТОП") opts every subscriber with that
     phone out of marketing."""
-    from subscribers.importing.parse import FieldError, phone_normalize
-    from subscribers.models import Subscriber
-
-    from .models import IncomingMessage, OptOut
-    from .services import opt_out_set
-
     try:
         phone = phone_normalize(sender)
     except FieldError:
         phone = ""
-    subscribers = (
-        list(Subscriber.objects.filter(models.Q(phone=phone) | models.Q(phone2=phone)))
-        if phone
-        else []
-    )
+    subscribers = list(Subscriber.objects.filter(Q(phone=phone) | Q(phone2=phone))) if phone else []
     message = IncomingMessage.objects.create(
         sender=sender[:32],
         receiver=receiver[:32],

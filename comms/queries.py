@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import placeholders
+from .gateways import ADAPTERS
 from .models import Channel, Gateway
 from .sms import Segments, segments
 
@@ -18,14 +19,16 @@ class Preview:
     error: str = ""
 
 
+def gateway_for(channel: str) -> Gateway | None:
+    """The gateway the channel's messages go through: the first active one, by name, of the
+    kinds an adapter hands over to (comms.gateways)."""
+    kinds = [kind for kind in ADAPTERS if Gateway(kind=kind).channel == channel]
+    return Gateway.objects.filter(active=True, kind__in=kinds).order_by("name").first()
+
+
 def part_price(channel: str) -> Decimal | None:
-    """The price of a part (an SMS part, a letter) at the first active gateway of the channel."""
-    kinds = (
-        [Gateway.Kind.SMTP]
-        if channel == Channel.EMAIL
-        else [Gateway.Kind.KANNEL, Gateway.Kind.SMPP]
-    )
-    gateway = Gateway.objects.filter(active=True, kind__in=kinds).order_by("name").first()
+    """The price of a part (an SMS part, a letter) at the channel's gateway."""
+    gateway = gateway_for(channel)
     return None if gateway is None else gateway.part_price
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,6 +137,18 @@ def demo_gateway_ensure() -> Gateway:
 
 
 # -- contact rules ---------------------------------------------------------------------------
+RULES_LOCK = 774_210  # the advisory lock that serialises planning contacts (PostgreSQL)
+
+
+def rules_lock(*, shared: bool) -> None:
+    """Planning many contacts at once (a launch) excludes planning one (contact_plan) and vice
+    versa, so no limit is counted twice over; SQLite has one writer at a time anyway."""
+    if connection.vendor == "postgresql":
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s)", [RULES_LOCK])
+
+
 def contact_plan(*, subscriber, kind: str, purpose: str, asked: datetime | None = None) -> Verdict:
     """Plan one contact (a call, a message) with the subscriber under the contact rules: the
     moment asked for (now by default) when it keeps them, else the earliest that does (a
@@ -144,8 +156,6 @@ def contact_plan(*, subscriber, kind: str, purpose: str, asked: datetime | None 
     planned contact is recorded, so the next plan counts it; a deferral or refusal is logged
     with its reason. Contacts of one subscriber are planned one at a time (the row is locked),
     so two workers cannot both take the day's last allowed call."""
-    from .campaigns import rules_lock
-
     with transaction.atomic():
         rules_lock(shared=True)
         Subscriber.objects.select_for_update().filter(pk=subscriber.pk).exists()

@@ -1,5 +1,7 @@
-"""Pages of message templates: a template with its preview, new and edit with a live preview,
-and the preview fragment itself (the registry lists them, core.registry)."""
+"""Pages of the communications block (its lists are registries, comms.registries): message
+templates with their live preview, the contact rules and the calendar, the card's opt-out,
+campaigns and their progress, and the two addresses Kannel calls (delivery reports, messages
+from subscribers)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -82,15 +84,12 @@ def _form_page(request, template: MessageTemplate | None):
         saved = form.save()
         messages.success(request, _("The template is saved."))
         return redirect("comms:template", pk=saved.pk)
-    source = request.POST if request.method == "POST" else None
-    initial = template or MessageTemplate(channel=Channel.SMS)
-    context = _preview_context(
-        request,
-        channel=source.get("channel", "") if source else initial.channel,
-        subject=source.get("subject", "") if source else initial.subject,
-        body=source.get("body", "") if source else initial.body,
-        account=request.GET.get("account", ""),
-    )
+    if request.method == "POST":
+        text = {name: request.POST.get(name, "") for name in ("channel", "subject", "body")}
+    else:
+        shown = template or MessageTemplate(channel=Channel.SMS)
+        text = {"channel": shown.channel, "subject": shown.subject, "body": shown.body}
+    context = _preview_context(request, **text, account=request.GET.get("account", ""))
     return render(
         request,
         "comms/template_form.html",
@@ -256,11 +255,13 @@ def campaign_new(request):
 @require_safe
 def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("template", "segment"), pk=pk)
-    context = {"campaign": campaign, "progress": campaigns.campaign_progress(campaign)}
+    context = {"campaign": campaign}
     if campaign.status == Campaign.Status.DRAFT:
         if campaign.counts.get("error"):
             messages.error(request, campaign.counts["error"])
         context["preview"] = campaigns.campaign_preview(campaign, request.user)
+    else:
+        context["progress"] = campaigns.campaign_progress(campaign)
     return render(request, "comms/campaign.html", context)
 
 
@@ -302,8 +303,6 @@ def campaign_act(request, pk: int, action: str):
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)
-    except outbox.OutboxError as e:
-        messages.error(request, str(e))
     else:
         messages.success(request, done)
     return redirect("comms:campaign", pk=pk)

@@ -68,18 +68,25 @@ def job_execute(job_id: int, func: Callable[[Job], dict]) -> Job:
 
 def job_start(job: Job, task, *args) -> None:
     """Hand a saved job to the runner; task is a Celery task taking (job_id, *args)."""
+    run_in_background(task, job.pk, *args)
+
+
+def run_in_background(task, *args) -> None:
+    """Run a Celery task by the configured runner: the workers (Celery), a daemon thread of
+    this process (the embedded default), or inline ("sync", in tests)."""
     runner = settings.ABONENT_JOB_RUNNER
     if runner == "celery":
-        task.delay(job.pk, *args)
+        task.delay(*args)
     elif runner == "sync":
-        task.run(job.pk, *args)
+        task.run(*args)
     else:
 
         def target():
             close_old_connections()
             try:
-                task.run(job.pk, *args)
+                task.run(*args)
             finally:
                 connection.close()
 
-        threading.Thread(target=target, daemon=True, name=f"job-{job.pk}").start()
+        name = getattr(task, "name", "task").rsplit(".", 1)[-1]
+        threading.Thread(target=target, daemon=True, name=name).start()
