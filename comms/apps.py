@@ -12,7 +12,7 @@ class CommsConfig(AppConfig):
 
         from .card import tab_context
         from .registries import CAMPAIGNS, CONTACT_REFUSALS, MESSAGE_TEMPLATES, MESSAGES
-        from .views import new_campaign_action, new_template_action
+        from .views.messaging import new_campaign_action, new_template_action
 
         MESSAGE_TEMPLATES.actions.append(new_template_action)
         registry.register(MESSAGE_TEMPLATES)

@@ -61,9 +61,26 @@ MESSAGES = (
     "comms.view_contactrefusal",
     "comms.view_message",
     "comms.view_campaign",
+    # The call scripts, the objection book, the call log and the call lists.
+    "comms.view_script",
+    "comms.view_scriptversion",
+    "comms.view_objectioncategory",
+    "comms.view_objection",
+    "comms.view_call",
+    "comms.view_calllist",
+    "comms.view_calllistentry",
 )
-TALKS = MESSAGES + ("comms.change_optout",)
-MESSAGES_EDIT = TALKS + (
+# Those who talk to subscribers make calls with the scripts.
+TALKS = MESSAGES + ("comms.change_optout", "comms.add_call")
+# Those who organise calling: call lists made, assigned and closed.
+CALL_LISTS = ("comms.add_calllist", "comms.change_calllist", "comms.change_calllistentry")
+MESSAGES_EDIT = TALKS + CALL_LISTS + (
+    "comms.add_script",
+    "comms.change_script",
+    "comms.add_objection",
+    "comms.change_objection",
+    "comms.add_objectioncategory",
+    "comms.change_objectioncategory",
     "comms.add_messagetemplate",
     "comms.change_messagetemplate",
     "comms.change_contactpolicy",
@@ -143,7 +160,7 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         _("Shift supervisor"),
         _("Leads the office shift, watches the queue and the shift's figures."),
-        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + TALKS,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + TALKS + CALL_LISTS,
         duties=(
             _("Opens and closes the office shift; spreads the work among the staff on duty."),
             _("Watches the queue, the waiting time and the shift's figures."),

@@ -241,8 +241,15 @@ class Campaign(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     name = models.CharField(_("name"), max_length=120)
+    # A template sends SMS or letters; a script instead makes the campaign a call list
+    # (comms.CallList) that operators work through.
     template = models.ForeignKey(
-        MessageTemplate, on_delete=models.PROTECT, related_name="+", verbose_name=_("template")
+        MessageTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("template"),
+    )
+    script = models.ForeignKey(
+        "comms.Script", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("script"),
     )
     segment = models.ForeignKey(
         "segments.Segment",
@@ -271,6 +278,13 @@ class Campaign(models.Model):
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(template__isnull=False, script__isnull=True)
+                | Q(template__isnull=True, script__isnull=False),
+                name="campaign_template_or_script",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

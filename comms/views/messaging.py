@@ -21,10 +21,10 @@ from core.registry import Action
 from subscribers.models import Subscriber
 from subscribers.privacy import mask_flat, may_see
 
-from . import campaigns, outbox, placeholders, queries, services
-from .forms import CalendarDayForm, CampaignForm, ContactPolicyForm, MessageTemplateForm
-from .models import CalendarDay, Campaign, Channel, MessageTemplate, OptOut
-from .policies import DEFAULTS, policies, policy_for
+from .. import campaigns, outbox, placeholders, queries, services
+from ..forms import CalendarDayForm, CampaignForm, ContactPolicyForm, MessageTemplateForm
+from ..models import CalendarDay, Campaign, Channel, MessageTemplate, OptOut
+from ..policies import DEFAULTS, policies, policy_for
 
 
 def new_template_action(request, query: str) -> Action | None:

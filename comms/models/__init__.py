@@ -1,0 +1,48 @@
+"""The communications block's data, one module per part: messaging (templates, gateways,
+contact rules, the outbox, campaigns), scripts (call scripts and the objection book), calls
+(call records and call lists) and surveys."""
+
+from .messaging import (
+    Channel,
+    Purpose,
+    Gateway,
+    MessageTemplate,
+    ContactKind,
+    ContactPolicy,
+    CalendarDay,
+    OptOut,
+    Contact,
+    ContactRefusal,
+    Campaign,
+    Message,
+    IncomingMessage,
+)
+from .scripts import Objection, ObjectionAnswer, ObjectionCategory, Script, ScriptVersion
+from .calls import Call, CallList, CallListEntry, CallObjection, CallResult, CallStep
+
+__all__ = [
+    "Call",
+    "CallList",
+    "CallListEntry",
+    "CallObjection",
+    "CallResult",
+    "CallStep",
+    "Objection",
+    "ObjectionAnswer",
+    "ObjectionCategory",
+    "Script",
+    "ScriptVersion",
+    "Channel",
+    "Purpose",
+    "Gateway",
+    "MessageTemplate",
+    "ContactKind",
+    "ContactPolicy",
+    "CalendarDay",
+    "OptOut",
+    "Contact",
+    "ContactRefusal",
+    "Campaign",
+    "Message",
+    "IncomingMessage",
+]

@@ -1,0 +1,2 @@
+"""Pages of the communications block, one module per part (messaging, scripts, calls,
+surveys)."""
