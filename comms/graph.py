@@ -142,9 +142,12 @@ def problems(
     if graph.get("start") not in known:
         found.append(Problem("", _("Choose the step the call starts with.")))
     for n in all_nodes:
-        found.extend(Problem(n.get("id") or "", m) for m in _node_problems(
-            n, known, objections=objections, actions=actions, templates=templates
-        ))
+        found.extend(
+            Problem(n.get("id") or "", m)
+            for m in _node_problems(
+                n, known, objections=objections, actions=actions, templates=templates
+            )
+        )
     if not any(p.node == "" for p in found):
         seen, finish = reachable(graph), finishing(graph)
         for i in ids:
@@ -205,8 +208,7 @@ def _node_problems(n: dict, known: set[str], *, objections, actions, templates) 
             found.append(_("No block offers the action “%(code)s”.") % {"code": n["action"]})
         if n.get("message") and n["message"] not in templates:
             found.append(
-                _("There is no message template with the code “%(code)s”.")
-                % {"code": n["message"]}
+                _("There is no message template with the code “%(code)s”.") % {"code": n["message"]}
             )
     for code in n.get("objections") or []:
         if code not in objections:

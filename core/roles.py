@@ -74,18 +74,22 @@ MESSAGES = (
 TALKS = MESSAGES + ("comms.change_optout", "comms.add_call")
 # Those who organise calling: call lists made, assigned and closed.
 CALL_LISTS = ("comms.add_calllist", "comms.change_calllist", "comms.change_calllistentry")
-MESSAGES_EDIT = TALKS + CALL_LISTS + (
-    "comms.add_script",
-    "comms.change_script",
-    "comms.add_objection",
-    "comms.change_objection",
-    "comms.add_objectioncategory",
-    "comms.change_objectioncategory",
-    "comms.add_messagetemplate",
-    "comms.change_messagetemplate",
-    "comms.change_contactpolicy",
-    "comms.add_campaign",
-    "comms.change_campaign",
+MESSAGES_EDIT = (
+    TALKS
+    + CALL_LISTS
+    + (
+        "comms.add_script",
+        "comms.change_script",
+        "comms.add_objection",
+        "comms.change_objection",
+        "comms.add_objectioncategory",
+        "comms.change_objectioncategory",
+        "comms.add_messagetemplate",
+        "comms.change_messagetemplate",
+        "comms.change_contactpolicy",
+        "comms.add_campaign",
+        "comms.change_campaign",
+    )
 )
 
 

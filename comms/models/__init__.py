@@ -2,23 +2,23 @@
 contact rules, the outbox, campaigns), scripts (call scripts and the objection book), calls
 (call records and call lists) and surveys."""
 
+from .calls import Call, CallList, CallListEntry, CallObjection, CallResult, CallStep
 from .messaging import (
+    CalendarDay,
+    Campaign,
     Channel,
-    Purpose,
-    Gateway,
-    MessageTemplate,
+    Contact,
     ContactKind,
     ContactPolicy,
-    CalendarDay,
-    OptOut,
-    Contact,
     ContactRefusal,
-    Campaign,
-    Message,
+    Gateway,
     IncomingMessage,
+    Message,
+    MessageTemplate,
+    OptOut,
+    Purpose,
 )
 from .scripts import Objection, ObjectionAnswer, ObjectionCategory, Script, ScriptVersion
-from .calls import Call, CallList, CallListEntry, CallObjection, CallResult, CallStep
 
 __all__ = [
     "Call",

@@ -36,7 +36,11 @@ class CallList(models.Model):
     )
     # A campaign whose channel is a call list fills its list (comms.campaigns).
     campaign = models.OneToOneField(
-        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="call_list",
+        Campaign,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="call_list",
         verbose_name=_("campaign"),
     )
     max_attempts = models.PositiveSmallIntegerField(_("attempts at most"), default=3)
@@ -45,8 +49,12 @@ class CallList(models.Model):
         _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -73,14 +81,20 @@ class CallListEntry(models.Model):
         CallList, on_delete=models.CASCADE, related_name="entries", verbose_name=_("call list")
     )
     subscriber = models.ForeignKey(
-        "subscribers.Subscriber", on_delete=models.CASCADE, related_name="call_list_entries",
+        "subscribers.Subscriber",
+        on_delete=models.CASCADE,
+        related_name="call_list_entries",
         verbose_name=_("subscriber"),
     )
     phone = models.CharField(_("phone"), max_length=32)
     # None: in the shared queue, for whoever takes the next call.
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("assigned to"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
@@ -89,8 +103,12 @@ class CallListEntry(models.Model):
     # Not to be called before: the next attempt, the agreed callback or the contact rules.
     not_before = models.DateTimeField(_("call from"))
     taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("taken by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken by"),
     )
     taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
     last_result = models.CharField(
@@ -108,9 +126,7 @@ class CallListEntry(models.Model):
             models.Index(fields=["status", "not_before"], name="entry_due"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["call_list", "subscriber"], name="entry_once_per_list"
-            )
+            models.UniqueConstraint(fields=["call_list", "subscriber"], name="entry_once_per_list")
         ]
 
     def __str__(self) -> str:
@@ -121,26 +137,42 @@ class Call(models.Model):
     """One call as the operator made it, with the script (comms.player)."""
 
     subscriber = models.ForeignKey(
-        "subscribers.Subscriber", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="calls", verbose_name=_("subscriber"),
+        "subscribers.Subscriber",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
+        verbose_name=_("subscriber"),
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     # The branch whose staff see the record: the subscriber's, or the operator's for a call
     # with someone who is not a subscriber yet.
     branch = models.ForeignKey(
-        "core.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "core.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("branch"),
     )
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calls",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="calls",
         verbose_name=_("operator"),
     )
     script_version = models.ForeignKey(
-        ScriptVersion, on_delete=models.PROTECT, related_name="calls",
+        ScriptVersion,
+        on_delete=models.PROTECT,
+        related_name="calls",
         verbose_name=_("script version"),
     )
     entry = models.ForeignKey(
-        CallListEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls",
+        CallListEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="calls",
         verbose_name=_("call list entry"),
     )
     started_at = models.DateTimeField(_("started"))
@@ -181,9 +213,7 @@ class CallStep(models.Model):
 
     class Meta:
         ordering = ["call", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["call", "order"], name="call_step_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["call", "order"], name="call_step_unique")]
         indexes = [models.Index(fields=["node", "call"], name="call_step_node")]
 
 

@@ -244,11 +244,19 @@ class Campaign(models.Model):
     # A template sends SMS or letters; a script instead makes the campaign a call list
     # (comms.CallList) that operators work through.
     template = models.ForeignKey(
-        MessageTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        MessageTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("template"),
     )
     script = models.ForeignKey(
-        "comms.Script", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "comms.Script",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("script"),
     )
     segment = models.ForeignKey(

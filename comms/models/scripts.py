@@ -47,8 +47,12 @@ class ScriptVersion(models.Model):
     note = models.CharField(_("what changed"), max_length=250, blank=True)
     published_at = models.DateTimeField(_("published"), auto_now_add=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("published by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
     )
 
     class Meta:
@@ -82,7 +86,9 @@ class Objection(models.Model):
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     category = models.ForeignKey(
-        ObjectionCategory, on_delete=models.PROTECT, related_name="objections",
+        ObjectionCategory,
+        on_delete=models.PROTECT,
+        related_name="objections",
         verbose_name=_("category"),
     )
     text = models.CharField(_("objection"), max_length=250)
@@ -103,7 +109,9 @@ class Objection(models.Model):
 
 class ObjectionAnswer(models.Model):
     objection = models.ForeignKey(
-        Objection, on_delete=models.CASCADE, related_name="answers",
+        Objection,
+        on_delete=models.CASCADE,
+        related_name="answers",
         verbose_name=_("objection"),
     )
     text = models.TextField(_("answer"))
