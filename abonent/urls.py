@@ -5,6 +5,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from comms.views.surveys import survey_public
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,5 +15,7 @@ urlpatterns = [
     path("segments/", include("segments.urls")),
     path("analytics/", include("analytics.urls")),
     path("comms/", include("comms.urls")),
+    # A survey link sent by SMS: short, public (comms.views.surveys.survey_public).
+    path("s/<str:token>/", survey_public, name="survey_public"),
     path("api/", include("abonent.api_urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

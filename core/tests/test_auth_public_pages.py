@@ -22,6 +22,7 @@ PUBLIC = {
     "/admin/login/": "the admin's own login form",
     "/comms/dlr/": "delivery reports from the SMS gateway, each URL signed for its message",
     "/comms/mo/": "messages subscribers write, passed on by the SMS gateway (a signed URL)",
+    "/s/": "a survey link sent to a subscriber by SMS, signed for its invitation",
 }
 SAMPLE_CHAR = {
     sre_parse.CATEGORY_DIGIT: "1",
