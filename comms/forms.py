@@ -4,14 +4,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceModelForm
+
 from . import placeholders, services
-from .models import CalendarDay, Campaign, ContactPolicy, MessageTemplate
+from .models import CalendarDay, Campaign, ContactPolicy, MessageTemplate, Script
 
 UPLOAD_LIMIT = 2 * 1024 * 1024
 FIELDS = ["name", "channel", "purpose", "trigger", "subject", "body", "active"]
 
 
-class MessageTemplateForm(forms.ModelForm):
+class MessageTemplateForm(ServiceModelForm):
+    properties = tuple(FIELDS)
+
     class Meta:
         model = MessageTemplate
         fields = FIELDS
@@ -22,33 +26,14 @@ class MessageTemplateForm(forms.ModelForm):
             "body": _("Placeholders in braces, e.g. {addressed}, {debt}, {due_date}."),
         }
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+    def check(self, fields, *, exclude):
+        services.template_clean(fields, exclude=exclude)
 
-    def _post_clean(self):
-        # The model's own validation is the service's: one place for the rules.
-        pass
+    def create(self, *, by, **fields):
+        return services.template_create(by=by, **fields)
 
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        try:
-            services.template_clean(
-                {name: data.get(name, "") for name in FIELDS}, exclude=self.instance.pk
-            )
-        except ValidationError as e:
-            for field, messages in e.message_dict.items():
-                for message in messages:
-                    self.add_error(field, message)
-        return data
-
-    def save(self, commit=True):
-        fields = {name: self.cleaned_data[name] for name in FIELDS}
-        if self.instance.pk:
-            return services.template_update(template=self.instance, by=self.user, **fields)
-        return services.template_create(by=self.user, **fields)
+    def update(self, instance, *, by, **fields):
+        return services.template_update(template=instance, by=by, **fields)
 
 
 class ContactPolicyForm(forms.ModelForm):
@@ -112,7 +97,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["name", "template", "segment", "accounts", "starts_at", "per_minute"]
+        fields = ["name", "template", "script", "segment", "accounts", "starts_at", "per_minute"]
         widgets = {
             "accounts": forms.Textarea(attrs={"rows": 3}),
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -123,11 +108,16 @@ class CampaignForm(forms.ModelForm):
             ),
             "starts_at": _("Empty: at launch."),
             "per_minute": _("Empty: as fast as the gateway takes them."),
+            "template": _("An SMS or a letter to each recipient."),
+            "script": _("Or a script: the recipients become a call list for the operators."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["template"].queryset = MessageTemplate.objects.filter(active=True)
+        self.fields["script"].queryset = Script.objects.filter(
+            active=True, versions__isnull=False
+        ).distinct()
         if self.instance.pk and self.instance.values:
             self.initial["values_text"] = "\n".join(
                 f"{k}={v}" for k, v in self.instance.values.items()
@@ -159,6 +149,8 @@ class CampaignForm(forms.ModelForm):
         data = super().clean()
         if data.get("upload"):
             data["accounts"] = "\n".join(filter(None, [data.get("accounts", ""), data["upload"]]))
+        if bool(data.get("template")) == bool(data.get("script")):
+            self.add_error("template", _("Choose a template or a script, one of them."))
         if not data.get("segment") and not (data.get("accounts") or "").strip():
             self.add_error("segment", _("Choose a segment or list the accounts."))
         template = data.get("template")

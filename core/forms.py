@@ -4,6 +4,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Branch
@@ -140,3 +141,60 @@ def _has_base(branch: Branch) -> bool:
                 **{relation.field.name: branch}
             ).exists()
     return False
+
+
+def add_errors(form: forms.Form, error: ValidationError, *, fallback: str | None = None) -> None:
+    """A service's ValidationError on the form: by field where the form has the field."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for name, messages in error.message_dict.items():
+        target = name if name in form.fields else fallback
+        for message in messages:
+            form.add_error(target, message)
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A model form whose rules and writes are a block's services, so that a view, the API and
+    a command enforce the same: `check(fields, exclude=pk)` raises ValidationError by field,
+    `create(by=, **fields)` and `update(<obj>, by=, **fields)` write. Subclasses name them and
+    the fields they pass (`properties`)."""
+
+    properties: tuple[str, ...] = ()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def _post_clean(self):
+        # The model's own validation is the service's: one place for the rules.
+        pass
+
+    def fields_given(self, data: dict) -> dict:
+        return {name: data.get(name, "") for name in self.properties}
+
+    def check(self, fields: dict, *, exclude: int | None) -> None:
+        raise NotImplementedError
+
+    def create(self, *, by, **fields):
+        raise NotImplementedError
+
+    def update(self, instance, *, by, **fields):
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.check(self.fields_given(data), exclude=self.instance.pk)
+        except ValidationError as e:
+            add_errors(self, e)
+        return data
+
+    def save(self, commit=True):
+        fields = {name: self.cleaned_data[name] for name in self.properties}
+        if self.instance.pk:
+            return self.update(self.instance, by=self.user, **fields)
+        return self.create(by=self.user, **fields)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from core.text import latin
+
 from .flavors import Tables
 from .reference import (
     COMPANY_WORDS,
@@ -13,12 +15,11 @@ from .reference import (
     MOBILE_CODES,
     PATRONYMICS,
     SURNAMES,
-    TRANSLIT,
 )
 
 
 def _translit(text: str) -> str:
-    return "".join(TRANSLIT.get(ch, ch) for ch in text.lower())
+    return latin(text)
 
 
 def _female_surname(name: str) -> str:

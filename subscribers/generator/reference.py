@@ -78,13 +78,6 @@ COMPANY_WORDS = (
 MAIL_DOMAINS = ("mail.ru",) * 8 + ("yandex.ru",) * 5 + ("gmail.com",) * 3 + ("bk.ru", "list.ru")
 # Mobile codes of Russian operators that phonenumbers accepts as valid.
 MOBILE_CODES = (*range(900, 930), 950, 951, 952, 953, 958, *range(960, 970), *range(977, 1000))
-TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch  y  e yu ya".split(" "),
-        strict=True,
-    )
-)
 
 
 @dataclass(frozen=True)
