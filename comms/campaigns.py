@@ -33,6 +33,7 @@ from subscribers.models import Subscriber
 
 from . import placeholders
 from .models import (
+    CallList,
     Campaign,
     Channel,
     Contact,
@@ -210,6 +211,8 @@ class Preview:
 
 
 def campaign_preview(campaign: Campaign, user) -> Preview:
+    if campaign.script_id:
+        return _call_list_preview(campaign, user)
     try:
         plan = campaign_plan(campaign, user)
     except placeholders.TextError as e:
@@ -227,10 +230,34 @@ def campaign_preview(campaign: Campaign, user) -> Preview:
     )
 
 
+def _call_list_preview(campaign: Campaign, user) -> Preview:
+    """A call list's recipients: those with a phone go on the list; an opt-out (for offers)
+    is counted as refused; the hours and limits are asked when each call is taken."""
+    rows = recipients(campaign, user)
+    total = rows.count()
+    with_phone = rows.exclude(phone="")
+    refused = 0
+    if policy_for(campaign.script.purpose, ContactKind.CALL).respects_opt_out:
+        refused = OptOut.objects.filter(subscriber__in=with_phone.values("pk")).count()
+    phones = with_phone.count()
+    return Preview(
+        recipients=total,
+        going=phones - refused,
+        deferred=0,
+        refused=refused,
+        no_address=total - phones,
+        parts=0,
+        cost=None,
+    )
+
+
 def _check_launchable(campaign: Campaign, status: str = Campaign.Status.DRAFT) -> None:
     if campaign.status != status:
         raise ValidationError(_("Only a draft campaign can be launched."))
-    if not campaign.template.active:
+    if campaign.script_id:
+        if not campaign.script.active or not campaign.script.versions.exists():
+            raise ValidationError(_("The campaign's script is not published or not in use."))
+    elif not campaign.template.active:
         raise ValidationError(_("The campaign's template is not active."))
     if not campaign.segment_id and not accounts_of(campaign.accounts):
         raise ValidationError(_("Choose a segment or list the accounts."))
@@ -266,50 +293,68 @@ def campaign_launch_background(campaign_id: int, by_id: int | None) -> None:
         )
 
 
+def planned_write(planned, *, campaign: Campaign, gateway, now) -> None:
+    """Write the campaign's planned messages (`Planned`, each with its own text), the contacts
+    they reserve and the log of deferrals and refusals, by COPY on PostgreSQL; a message the
+    rules refuse is written as failed, with the reason."""
+    template = campaign.template
+    messages, contacts, refusals = [], [], []
+    for p in planned:
+        sid = p.subscriber.pk
+        if p.reason:
+            decision = "refused" if p.at is None else "deferred"
+            refusals.append(
+                (sid, "message", template.purpose, decision, p.reason, dt(p.asked),
+                 dt(p.at), dt(now))
+            )  # fmt: skip
+        if p.at is None:
+            status, at, error = Message.Status.FAILED, p.asked, f"contact rules: {p.reason}"
+        else:
+            status = Message.Status.DEFERRED if p.reason else Message.Status.QUEUED
+            at, error = p.at, ""
+            contacts.append((sid, "message", template.purpose, dt(at), at.date(), campaign.pk))
+        messages.append(
+            (
+                template.channel, template.purpose, campaign.pk, sid, p.to, p.subject,
+                p.body, p.parts, template.pk, gateway.pk, status, dt(at),
+                dt(at + EXPIRY), 0, error, "", "", dt(now),
+            )
+        )  # fmt: skip
+    # One COPY at a time: a connection carries one.
+    for model, columns, rows in (
+        (Message, MESSAGE_COLUMNS, messages),
+        (Contact, CONTACT_COLUMNS, contacts),
+        (ContactRefusal, REFUSAL_COLUMNS, refusals),
+    ):
+        with BulkWriter(model._meta.db_table, columns) as writer:
+            for row in rows:
+                writer.write(row)
+
+
 def campaign_launch(*, campaign: Campaign, by, status=Campaign.Status.DRAFT) -> dict[str, int]:
     """Queue the campaign's messages, all or none, and start it."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         _check_launchable(campaign, status)
-        rules_lock(shared=False)
         now = timezone.now()
+        if campaign.script_id:
+            from .calllists import call_list_launch
+
+            counts = call_list_launch(
+                campaign=campaign, subscribers=recipients(campaign, by), by=by, now=now
+            )
+            campaign.status = Campaign.Status.RUNNING
+            campaign.launched_at = now
+            campaign.counts = counts
+            campaign.save(update_fields=["status", "launched_at", "counts"])
+            return counts
+        rules_lock(shared=False)
         try:
             plan = campaign_plan(campaign, by, now=now)
         except placeholders.TextError as e:
             raise ValidationError(str(e)) from e
-        template = campaign.template
-        gateway = gateway_of(template.channel)
-        messages, contacts, refusals = [], [], []
-        for p in plan.messages:
-            sid = p.subscriber.pk
-            if p.reason:
-                decision = "refused" if p.at is None else "deferred"
-                refusals.append(
-                    (sid, "message", template.purpose, decision, p.reason, dt(p.asked),
-                     dt(p.at), dt(now))
-                )  # fmt: skip
-            if p.at is None:
-                status, at, error = Message.Status.FAILED, p.asked, f"contact rules: {p.reason}"
-            else:
-                status = Message.Status.DEFERRED if p.reason else Message.Status.QUEUED
-                at, error = p.at, ""
-                contacts.append((sid, "message", template.purpose, dt(at), at.date(), campaign.pk))
-            messages.append(
-                (
-                    template.channel, template.purpose, campaign.pk, sid, p.to, p.subject,
-                    p.body, p.parts, template.pk, gateway.pk, status, dt(at),
-                    dt(at + EXPIRY), 0, error, "", "", dt(now),
-                )
-            )  # fmt: skip
-        # One COPY at a time: a connection carries one.
-        for model, columns, rows in (
-            (Message, MESSAGE_COLUMNS, messages),
-            (Contact, CONTACT_COLUMNS, contacts),
-            (ContactRefusal, REFUSAL_COLUMNS, refusals),
-        ):
-            with BulkWriter(model._meta.db_table, columns) as writer:
-                for row in rows:
-                    writer.write(row)
+        gateway = gateway_of(campaign.template.channel)
+        planned_write(plan.messages, campaign=campaign, gateway=gateway, now=now)
         counts = plan.counts()
         campaign.status = Campaign.Status.RUNNING
         campaign.launched_at = now
@@ -329,6 +374,11 @@ def _move(campaign: Campaign, allowed: set[str], to: str) -> Campaign:
             )
         campaign.status = to
         campaign.save(update_fields=["status"])
+        call_list = CallList.objects.filter(campaign=campaign).first()
+        if call_list is not None:
+            from .calllists import call_list_status
+
+            call_list_status(call_list=call_list, status=LIST_STATUS[to])
         if to == Campaign.Status.CANCELLED:
             waiting = Message.objects.filter(
                 campaign=campaign, status__in=[Message.Status.QUEUED, Message.Status.DEFERRED]
@@ -343,6 +393,11 @@ def _move(campaign: Campaign, allowed: set[str], to: str) -> Campaign:
     return campaign
 
 
+LIST_STATUS = {
+    Campaign.Status.PAUSED: CallList.Status.PAUSED,
+    Campaign.Status.RUNNING: CallList.Status.ACTIVE,
+    Campaign.Status.CANCELLED: CallList.Status.CLOSED,
+}
 ACTIONS = {
     Campaign.Status.PAUSED: gettext_lazy("paused"),
     Campaign.Status.RUNNING: gettext_lazy("resumed"),
@@ -364,7 +419,15 @@ def campaign_cancel(*, campaign: Campaign, by) -> Campaign:
 
 
 def campaign_progress(campaign: Campaign) -> dict[str, int]:
-    """Messages of the campaign by status, and the share settled (handed over or ended)."""
+    """Messages of the campaign by status, and the share settled (handed over or ended); for
+    a call list, its entries and calls (comms.calllists.call_list_progress)."""
+    if campaign.script_id:
+        from .calllists import call_list_progress
+
+        call_list = CallList.objects.filter(campaign=campaign).first()
+        return {"calls": True, "call_list": call_list} | (
+            call_list_progress(call_list) if call_list else {"total": 0, "percent": 0}
+        )
     by_status = dict(
         Message.objects.filter(campaign=campaign)
         .values_list("status")

@@ -7,7 +7,9 @@ RECENT = 10
 
 
 def tab_context(request, subscriber) -> dict:
-    return {
+    from .views.calls import card_calls_context
+
+    return card_calls_context(request, subscriber) | {
         "subscriber": subscriber,
         "opt_out": OptOut.objects.filter(subscriber=subscriber)
         .select_related("created_by")

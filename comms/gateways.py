@@ -44,6 +44,9 @@ class Kannel:
     a delivery report of each kind asked for (delivered, failed, accepted by the SMSC) is sent
     to the message's own signed URL."""
 
+    # its status page tells whether anything it accepted is still in flight
+    knows_in_flight = True
+
     DLR_MASK = 1 + 2 + 8 + 16  # delivered, not delivered, accepted by the SMSC, rejected by it
 
     def __init__(self, gateway: Gateway):
@@ -230,6 +233,9 @@ class Smpp:
     delivery receipt. Receipts (deliver_sm) read meanwhile, or by `manage.py smpp_receiver`
     bound as a receiver, move the message on through comms.outbox.dlr_record; what subscribers
     write comes in as comms.outbox.incoming_record."""
+
+    # no way to ask about a submit whose response was never read
+    knows_in_flight = False
 
     # Refusals that are the SMSC's state, not the message's: try again later.
     TEMPORARY = {
@@ -422,11 +428,10 @@ class Smpp:
 
     def settled(self) -> bool:
         """No submit of this link awaits its response. SMPP cannot ask the SMSC about a submit
-        whose response was never read (query_sm needs the id that response carries), so a
-        fresh adapter — the one reconcile makes — is settled: the messages of a worker that
-        died holding them go back to the queue. One it killed between writing a submit_sm and
-        recording the answer (a round trip, a millisecond or so) may so reach the subscriber
-        twice; any other it held was never handed over."""
+        whose response was never read (query_sm needs the id that response carries), so the
+        outbox marks each message before its submit (`knows_in_flight = False`) and fails, rather
+        than resends, a dead worker's message so marked (comms.outbox.reconcile); one it held
+        without the mark was never handed over and goes back to the queue."""
         return self.unanswered == 0
 
     def close(self) -> None:
@@ -466,6 +471,9 @@ def _partly(ids: list[str], parts: list[bytes], error: str) -> str:
 class Smtp:
     """E-mail through an SMTP server (smtp://host:port); the server's acceptance is the
     hand-over, and no report comes back."""
+
+    # a letter whose answer was lost may have been accepted
+    knows_in_flight = False
 
     def __init__(self, gateway: Gateway):
         self.gateway = gateway

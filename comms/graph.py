@@ -6,16 +6,18 @@ shows it to anyone:
     {"start": "greeting",
      "nodes": [
         {"id": "greeting", "kind": "say", "title": "Greeting",
-         "text": "Good afternoon, {first_name}! …", "next": "convenient",
+         "text": "Good afternoon, {addressed}! …", "next": "convenient",
          "objections": ["no-time"]},
         {"id": "convenient", "kind": "ask", "title": "Convenient to talk?", "text": "…",
          "answers": [{"label": "Yes", "next": "offer"}, {"label": "No", "next": "later"}]},
         {"id": "promise", "kind": "end", "title": "Promised to pay", "text": "…",
-         "outcome": "promise", "success": true, "action": "", "message": "payment-due"},
+         "outcome": "promise", "success": true, "action": "", "message": "payment_due"},
      ]}
 
-A node says a text and goes on (`say`), asks a question whose answers lead on (`ask`), or ends
-the call with an outcome (`end`): a result code, whether it ended well, an action another block
+A node says a text and goes on (`say`), asks a question whose answers lead on (`ask`), puts a
+survey's questions to the subscriber and goes on (`survey`: {"survey": its code, "next": …},
+the answers recorded as the survey's response by call), or ends the call with an outcome
+(`end`): a result code, whether it ended well, an action another block
 registered (comms.outcomes: make a promise to pay, an application…) and an SMS template to send
 after the call. Any node links the objections the operator may meet there (comms.Objection
 codes). Texts name placeholders (comms.placeholders) the player fills from the subscriber.
@@ -34,8 +36,8 @@ from django.utils.translation import gettext as _
 
 from . import placeholders
 
-SAY, ASK, END = "say", "ask", "end"
-KINDS = (SAY, ASK, END)
+SAY, ASK, SURVEY, END = "say", "ask", "survey", "end"
+KINDS = (SAY, ASK, SURVEY, END)
 NODE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 OUTCOME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -115,6 +117,7 @@ def problems(
     objections: set[str] | None = None,
     actions: set[str] | None = None,
     templates: set[str] | None = None,
+    surveys: set[str] | None = None,
 ) -> list[Problem]:
     """Everything that stops the graph from being published, node by node. The known
     objection codes, action codes and template codes are read from the database and the
@@ -131,6 +134,10 @@ def problems(
             )
         if actions is None:
             actions = {a.code for a in outcome_actions.registered()}
+    if surveys is None:
+        from .models import Survey
+
+        surveys = set(Survey.objects.values_list("code", flat=True))
     found: list[Problem] = []
     all_nodes = nodes(graph)
     if not all_nodes:
@@ -145,7 +152,12 @@ def problems(
         found.extend(
             Problem(n.get("id") or "", m)
             for m in _node_problems(
-                n, known, objections=objections, actions=actions, templates=templates
+                n,
+                known,
+                objections=objections,
+                actions=actions,
+                templates=templates,
+                surveys=surveys,
             )
         )
     if not any(p.node == "" for p in found):
@@ -160,13 +172,15 @@ def problems(
     return found
 
 
-def _node_problems(n: dict, known: set[str], *, objections, actions, templates) -> list[str]:
+def _node_problems(
+    n: dict, known: set[str], *, objections, actions, templates, surveys
+) -> list[str]:
     found: list[str] = []
     if not NODE_ID.match(n.get("id") or ""):
         found.append(_("A step's code is lower-case Latin letters, digits, - and _."))
     kind = n.get("kind")
     if kind not in KINDS:
-        return found + [_("A step says, asks or ends the call.")]
+        return found + [_("A step says, asks, puts a survey or ends the call.")]
     if not (n.get("title") or "").strip():
         found.append(_("Give the step a title."))
     for text in texts(n):
@@ -174,8 +188,10 @@ def _node_problems(n: dict, known: set[str], *, objections, actions, templates) 
             placeholders.check(text)
         except placeholders.TextError as e:
             found.append(str(e))
-    if kind == SAY:
-        if not (n.get("text") or "").strip():
+    if kind == SURVEY and n.get("survey") not in surveys:
+        found.append(_("Choose the survey whose questions the operator puts."))
+    if kind in (SAY, SURVEY):
+        if kind == SAY and not (n.get("text") or "").strip():
             found.append(_("Write what the operator says."))
         if not n.get("next"):
             found.append(_("Choose the step that follows; a call that stops here needs an end."))

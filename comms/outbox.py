@@ -7,8 +7,11 @@ only while the message is still its claim. A worker killed mid-batch leaves the 
 claimed as sending. `reconcile` settles them once their claim is older than the lease
 (ABONENT_OUTBOX_LEASE_SECONDS): a delivery report for one (every Kannel message asks for one,
 "accepted by the SMSC" included) already moved it on; one without a report when the gateway
-holds nothing in flight was never handed over, and goes back to the queue. So nothing is
-handed over twice, and nothing is dropped.
+holds nothing in flight was never handed over, and goes back to the queue. A gateway that
+cannot say what it holds (SMPP, SMTP) gets each message marked just before its hand-over
+(`handing_at`): a dead worker's message without the mark goes back to the queue, one with it
+fails with the reason rather than perhaps reach the subscriber twice. So nothing is handed over
+twice, and nothing is dropped unseen.
 
 Without Redis the same functions run in a thread of the web process (`kick`); with it, in the
 Celery workers (comms.tasks), and `manage.py outbox_worker` runs them in a process of its own."""
@@ -166,9 +169,11 @@ def claim(token: str, limit: int = BATCH) -> list[Message]:
             .order_by("not_before", "id")
             .values_list("id", flat=True)[:limit]
         )
-        Message.objects.filter(id__in=ids).update(
-            status=Message.Status.SENDING, claim=token, claimed_at=now
-        )
+        # Only those still waiting: where the database has no row locks to skip (SQLite), a
+        # worker that read the same ids first has already taken them.
+        Message.objects.filter(
+            id__in=ids, status__in=[Message.Status.QUEUED, Message.Status.DEFERRED]
+        ).update(status=Message.Status.SENDING, claim=token, claimed_at=now)
     return list(Message.objects.filter(id__in=ids, claim=token).select_related("gateway"))
 
 
@@ -191,7 +196,11 @@ def hand_over(messages: list[Message], token: str) -> dict[str, int]:
                 continue
             if message.gateway_id not in adapters:
                 adapters[message.gateway_id] = adapter_for(message.gateway)
-            result = adapters[message.gateway_id].send(message, dlr_url(message))
+            adapter = adapters[message.gateway_id]
+            if not adapter.knows_in_flight:
+                # From here a dead worker may have handed it over: reconcile will not resend.
+                mine.update(handing_at=now)
+            result = adapter.send(message, dlr_url(message))
             attempts = message.attempts + 1
             if result.ok:
                 # Only if still ours: a report that came first has moved it on already.
@@ -261,13 +270,20 @@ def dispatch_all(max_rounds: int = 1000) -> int:
 
 def reconcile() -> dict[str, int]:
     """Settle the messages of workers that died holding them (see the module's docstring)."""
-    counts = {"requeued": 0, "waiting": 0}
+    counts = {"requeued": 0, "waiting": 0, "uncertain": 0}
     stale = Message.objects.filter(
         status=Message.Status.SENDING,
         claimed_at__lt=timezone.now() - timedelta(seconds=settings.ABONENT_OUTBOX_LEASE_SECONDS),
     ).select_related("gateway")
     settled: dict[int, bool] = {}
     for message in stale:
+        if message.handing_at is not None:
+            # Its worker died handing it to a gateway that cannot tell whether it arrived:
+            # failed, rather than perhaps sent twice.
+            counts["uncertain"] += Message.objects.filter(
+                pk=message.pk, status=Message.Status.SENDING, claim=message.claim
+            ).update(status=Message.Status.FAILED, claim="", error=UNCERTAIN)
+            continue
         if message.gateway_id not in settled:
             adapter = adapter_for(message.gateway)
             settled[message.gateway_id] = adapter.settled()
@@ -279,6 +295,9 @@ def reconcile() -> dict[str, int]:
         else:
             counts["waiting"] += 1
     return counts
+
+
+UNCERTAIN = "the worker stopped while handing it over; not sent again, so as not to send it twice"
 
 
 def dlr_record(message_id: int, kind: int) -> bool:

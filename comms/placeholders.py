@@ -42,6 +42,10 @@ def register(placeholder: Placeholder) -> Placeholder:
     return placeholder
 
 
+def get(name: str) -> Placeholder | None:
+    return _PLACEHOLDERS.get(name)
+
+
 def registered() -> list[Placeholder]:
     return sorted(_PLACEHOLDERS.values(), key=lambda p: p.name)
 

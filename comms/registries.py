@@ -2,7 +2,8 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,10 @@ from subscribers.privacy import PERMISSION as PRIVACY_PERMISSION
 from subscribers.privacy import mask_email, mask_phone
 
 from .models import (
+    Call,
+    CallList,
+    CallListEntry,
+    CallResult,
     Campaign,
     Channel,
     ContactKind,
@@ -19,7 +24,9 @@ from .models import (
     Message,
     MessageTemplate,
     Purpose,
+    Script,
 )
+from .player import duration_text
 
 
 def checkboxes(label, choices) -> ChoicesFilter:
@@ -178,7 +185,11 @@ CAMPAIGNS = Registry(
     filterset=CampaignFilter,
     columns=[
         Column("name", _("Name"), link=True),
-        Column("template", _("Template"), value=lambda r: r.template.name),
+        Column(
+            "template",
+            _("Template or script"),
+            value=lambda r: r.template.name if r.template_id else str(r.script),
+        ),
         Column("segment", _("Segment"), value=lambda r: r.segment.name if r.segment else ""),
         Column("status", _("Status"), value=lambda r: r.get_status_display()),
         Column("launched_at", _("Launched")),
@@ -190,5 +201,238 @@ CAMPAIGNS = Registry(
     search=lambda rows, text, user: rows.filter(name__icontains=text),
     search_help=_("Part of the name."),
     link=lambda r: reverse("comms:campaign", kwargs={"pk": r.pk}),
-    select_related=("template", "segment"),
+    select_related=("template", "script", "segment"),
+)
+
+
+# -- calls and call lists ---------------------------------------------------------------------
+class CallFilter(django_filters.FilterSet):
+    started = django_filters.DateFromToRangeFilter(
+        field_name="started_at",
+        label=_("Started"),
+        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+    result = checkboxes(_("Result"), CallResult.choices)
+    success = django_filters.BooleanFilter(
+        label=_("Ended well"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    script = django_filters.ModelChoiceFilter(
+        field_name="script_version__script", label=_("Script"), queryset=Script.objects.all()
+    )
+    operator = django_filters.ModelChoiceFilter(
+        label=_("Operator"),
+        queryset=get_user_model().objects.filter(calls__isnull=False).distinct(),
+    )
+    outcome = django_filters.CharFilter(label=_("Outcome code"))
+    call_list = django_filters.NumberFilter(field_name="entry__call_list", label=_("Call list"))
+
+    class Meta:
+        model = Call
+        fields = []
+
+
+CALLS = Registry(
+    name="calls",
+    model=Call,
+    title=_("Calls"),
+    description=_("Every call made with a script: who, whom, how long, and how it ended."),
+    permission="comms.view_call",
+    filterset=CallFilter,
+    columns=[
+        Column("started_at", _("Started"), link=True),
+        Column("operator", _("Operator"), value=lambda r: r.operator.username),
+        Column(
+            "account",
+            _("Account"),
+            value=lambda r: r.subscriber.account if r.subscriber_id else "",
+        ),
+        Column("phone", _("Phone"), mask=lambda r: mask_phone(r.phone), default=False),
+        Column(
+            "script",
+            _("Script"),
+            value=lambda r: f"{r.script_version.script.name} v{r.script_version.number}",
+        ),
+        Column("duration", _("Duration"), value=lambda r: duration_text(r)),
+        Column("result", _("Result"), value=lambda r: r.get_result_display()),
+        Column("outcome", _("Outcome"), value=lambda r: r.outcome_title),
+        Column("success", _("Ended well")),
+        Column("note", _("Note"), default=False),
+        Column("action_result", _("After the call"), default=False),
+    ],
+    sorts={"started_at": ("started_at",)},
+    default_sort="-started_at",
+    search=lambda rows, text, user: rows.filter(
+        Q(subscriber__account=text.strip()) | Q(phone__endswith=text.strip()[-10:])
+    ),
+    search_help=_("An account or a phone."),
+    branch_field="branch",
+    private_permission=PRIVACY_PERMISSION,
+    link=lambda r: reverse("comms:call", kwargs={"pk": r.pk}),
+    select_related=("operator", "subscriber", "script_version__script"),
+)
+
+
+class CallListFilter(django_filters.FilterSet):
+    status = checkboxes(_("Status"), CallList.Status.choices)
+    purpose = checkboxes(_("Purpose"), Purpose.choices)
+
+    class Meta:
+        model = CallList
+        fields = []
+
+
+CALL_LISTS = Registry(
+    name="call_lists",
+    model=CallList,
+    title=_("Call lists"),
+    description=_("Subscribers to call with a script; take the next call from a list's page."),
+    permission="comms.view_calllist",
+    filterset=CallListFilter,
+    columns=[
+        Column("name", _("Name"), link=True),
+        Column("script", _("Script"), value=lambda r: str(r.script)),
+        Column("purpose", _("Purpose"), value=lambda r: r.get_purpose_display()),
+        Column("status", _("Status"), value=lambda r: r.get_status_display()),
+        Column("created_at", _("Created")),
+    ],
+    sorts={"created_at": ("created_at",), "name": ("name",)},
+    default_sort="-created_at",
+    search=lambda rows, text, user: rows.filter(name__icontains=text),
+    search_help=_("Part of the name."),
+    link=lambda r: reverse("comms:call_list", kwargs={"pk": r.pk}),
+    select_related=("script",),
+)
+
+
+class CallListEntryFilter(django_filters.FilterSet):
+    call_list = django_filters.ModelChoiceFilter(
+        label=_("Call list"), queryset=CallList.objects.all()
+    )
+    status = checkboxes(_("Status"), CallListEntry.Status.choices)
+    last_result = checkboxes(_("Last result"), CallResult.choices)
+
+    class Meta:
+        model = CallListEntry
+        fields = []
+
+
+CALL_LIST_ENTRIES = Registry(
+    name="call_list_entries",
+    model=CallListEntry,
+    title=_("Call list entries"),
+    description=_("Whom each call list still has to call, and how the attempts went."),
+    permission="comms.view_calllistentry",
+    filterset=CallListEntryFilter,
+    columns=[
+        Column("account", _("Account"), value=lambda r: r.subscriber.account, link=True),
+        Column("phone", _("Phone"), mask=lambda r: mask_phone(r.phone)),
+        Column("call_list", _("Call list"), value=lambda r: r.call_list.name),
+        Column("status", _("Status"), value=lambda r: r.get_status_display()),
+        Column("attempts", _("Attempts")),
+        Column("not_before", _("Call from")),
+        Column(
+            "assigned_to",
+            _("Assigned to"),
+            value=lambda r: r.assigned_to.username if r.assigned_to_id else "",
+        ),
+        Column("last_result", _("Last result"), value=lambda r: r.get_last_result_display()),
+        Column("outcome", _("Outcome"), default=False),
+    ],
+    sorts={"not_before": ("not_before",), "updated_at": ("updated_at",)},
+    default_sort="not_before",
+    search=lambda rows, text, user: rows.filter(subscriber__account=text.strip()),
+    search_help=_("An account."),
+    branch_field="subscriber__branch",
+    private_permission=PRIVACY_PERMISSION,
+    link=lambda r: reverse("subscribers:card", kwargs={"pk": r.subscriber_id}),
+    select_related=("subscriber", "call_list", "assigned_to"),
+)
+
+
+class ScriptFilter(django_filters.FilterSet):
+    purpose = checkboxes(_("Purpose"), Purpose.choices)
+    active = django_filters.BooleanFilter(
+        label=_("Active"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    class Meta:
+        model = Script
+        fields = []
+
+
+def _search_scripts(rows, text: str, user):
+    return rows.filter(
+        Q(name__icontains=text) | Q(number__startswith=text.strip()) | Q(code=text.strip())
+    )
+
+
+SCRIPTS = Registry(
+    name="scripts",
+    model=Script,
+    title=_("Call scripts"),
+    description=_("What operators say in calls, step by step, with the versions published."),
+    permission="comms.view_script",
+    filterset=ScriptFilter,
+    columns=[
+        Column("number", _("Number")),
+        Column("name", _("Name"), link=True),
+        Column("purpose", _("Purpose"), value=lambda r: r.get_purpose_display()),
+        Column("current", _("Current version")),
+        Column("active", _("Active")),
+        Column("updated_at", _("Updated")),
+        Column("code", _("Code"), default=False),
+    ],
+    sorts={"number": ("number", "name"), "name": ("name",), "updated_at": ("updated_at",)},
+    default_sort="number",
+    search=_search_scripts,
+    search_help=_("Part of the name, the number or the code."),
+    link=lambda r: reverse("comms:script", kwargs={"pk": r.pk}),
+    prepare=lambda rows: rows.annotate(current=Max("versions__number")),
+)
+
+
+# -- surveys (comms.surveys) --------------------------------------------------------------------
+# Imported here, with the part they serve, so the section stays one block at the end.
+from django.db.models import Count  # noqa: E402
+
+from .models import Survey  # noqa: E402
+
+
+class SurveyFilter(django_filters.FilterSet):
+    active = django_filters.BooleanFilter(
+        label=_("Active"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    class Meta:
+        model = Survey
+        fields = []
+
+
+SURVEYS = Registry(
+    name="surveys",
+    model=Survey,
+    title=_("Surveys"),
+    description=_(
+        "Questionnaires sent by an SMS link, asked in calls or filled in on the web, with their "
+        "results."
+    ),
+    permission="comms.view_survey",
+    filterset=SurveyFilter,
+    columns=[
+        Column("name", _("Name"), link=True),
+        Column("question_count", _("Questions")),
+        Column("valid_days", _("Link valid, days")),
+        Column("active", _("Active")),
+        Column("code", _("Code"), default=False),
+        Column("updated_at", _("Updated")),
+    ],
+    sorts={"name": ("name",), "updated_at": ("updated_at",)},
+    default_sort="name",
+    search=lambda rows, text, user: rows.filter(Q(name__icontains=text) | Q(code=text.strip())),
+    search_help=_("Part of the name, or the code."),
+    link=lambda r: reverse("comms:survey", kwargs={"pk": r.pk}),
+    prepare=lambda rows: rows.annotate(question_count=Count("questions")),
 )

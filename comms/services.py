@@ -149,13 +149,17 @@ def rules_lock(*, shared: bool) -> None:
             cursor.execute(f"SELECT {function}(%s)", [RULES_LOCK])
 
 
-def contact_plan(*, subscriber, kind: str, purpose: str, asked: datetime | None = None) -> Verdict:
+def contact_plan(
+    *, subscriber, kind: str, purpose: str, asked: datetime | None = None, defer: bool = True
+) -> Verdict:
     """Plan one contact (a call, a message) with the subscriber under the contact rules: the
     moment asked for (now by default) when it keeps them, else the earliest that does (a
     deferral), or none (a refusal: an opt-out, or no allowed moment within the horizon). A
     planned contact is recorded, so the next plan counts it; a deferral or refusal is logged
     with its reason. Contacts of one subscriber are planned one at a time (the row is locked),
-    so two workers cannot both take the day's last allowed call."""
+    so two workers cannot both take the day's last allowed call. With `defer=False` a contact
+    not allowed now is neither reserved nor logged as a deferral: the caller (a call list) puts
+    its entry off to the verdict's moment and asks again then."""
     with transaction.atomic():
         rules_lock(shared=True)
         Subscriber.objects.select_for_update().filter(pk=subscriber.pk).exists()
@@ -174,6 +178,8 @@ def contact_plan(*, subscriber, kind: str, purpose: str, asked: datetime | None 
                 ).values_list("local_date", flat=True)
             )
             verdict = earliest(asked, days, rules_of(policy), Calendar())
+        if verdict.at is not None and verdict.reason and not defer:
+            return verdict
         if verdict.at is not None:
             Contact.objects.create(
                 subscriber=subscriber,

@@ -42,7 +42,12 @@ MENU = [
                 "comms.view_messagetemplate",
                 {"name": "message_templates"},
             ),
+            (_("Call scripts"), "registry", "comms.view_script", {"name": "scripts"}),
+            (_("Objection book"), "comms:objections", "comms.view_objection", {}),
             (_("Campaigns"), "registry", "comms.view_campaign", {"name": "campaigns"}),
+            (_("Call lists"), "registry", "comms.view_calllist", {"name": "call_lists"}),
+            (_("Calls"), "registry", "comms.view_call", {"name": "calls"}),
+            (_("Surveys"), "registry", "comms.view_survey", {"name": "surveys"}),
             (_("Messages"), "registry", "comms.view_message", {"name": "messages"}),
             (_("Contact rules"), "comms:rules", "comms.view_contactpolicy", {}),
             (

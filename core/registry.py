@@ -32,7 +32,7 @@ from django.db.models import F, Model, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.safestring import SafeData, SafeString, mark_safe
@@ -355,6 +355,9 @@ def _cell(value):
         return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        # Excel keeps no time zone: the moment as the page shows it, in the user's zone.
+        return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, (int, float, Decimal, date, datetime)):
         return value
     return str(value)
@@ -363,6 +366,8 @@ def _cell(value):
 def _shown(value):
     """A cell as the page shows it: short dates, money with two places, localized."""
     if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         return formats.date_format(value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")

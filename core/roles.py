@@ -51,6 +51,21 @@ IMPORT = (
     "core.view_job",
 )
 
+# Surveys and their results (comms.surveys): read with the messages, made by the head.
+SURVEYS = (
+    "comms.view_survey",
+    "comms.view_question",
+    "comms.view_invitation",
+    "comms.view_response",
+    "comms.view_answer",
+)
+SURVEYS_EDIT = (
+    "comms.add_survey",
+    "comms.change_survey",
+    "comms.add_question",
+    "comms.change_question",
+    "comms.add_invitation",
+)
 # The messages subscribers get (comms): read by those who talk to subscribers, written by the
 # head of department, who approves what the department says.
 # The contact rules (who may be contacted when): read by the same, and the opt-out set on a
@@ -69,9 +84,10 @@ MESSAGES = (
     "comms.view_call",
     "comms.view_calllist",
     "comms.view_calllistentry",
+    *SURVEYS,
 )
 # Those who talk to subscribers make calls with the scripts.
-TALKS = MESSAGES + ("comms.change_optout", "comms.add_call")
+TALKS = MESSAGES + ("comms.change_optout", "comms.add_call", "comms.add_response")
 # Those who organise calling: call lists made, assigned and closed.
 CALL_LISTS = ("comms.add_calllist", "comms.change_calllist", "comms.change_calllistentry")
 MESSAGES_EDIT = (
@@ -89,6 +105,7 @@ MESSAGES_EDIT = (
         "comms.change_contactpolicy",
         "comms.add_campaign",
         "comms.change_campaign",
+        *SURVEYS_EDIT,
     )
 )
 

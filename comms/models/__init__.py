@@ -19,6 +19,7 @@ from .messaging import (
     Purpose,
 )
 from .scripts import Objection, ObjectionAnswer, ObjectionCategory, Script, ScriptVersion
+from .surveys import Answer, Invitation, Question, Response, Survey, SurveyChannel
 
 __all__ = [
     "Call",
@@ -45,4 +46,10 @@ __all__ = [
     "Campaign",
     "Message",
     "IncomingMessage",
+    "Survey",
+    "SurveyChannel",
+    "Question",
+    "Invitation",
+    "Response",
+    "Answer",
 ]

@@ -353,6 +353,9 @@ class Message(models.Model):
     error = models.CharField(_("error"), max_length=300, blank=True)
     claim = models.CharField(max_length=40, blank=True)  # the worker handing it over now
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # When its worker began to hand it to a gateway that cannot say afterwards what it holds
+    # (SMPP, SMTP): a worker that died after this may have handed it over (comms.outbox).
+    handing_at = models.DateTimeField(null=True, blank=True)
     gateway_ref = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     handed_at = models.DateTimeField(_("handed over"), null=True, blank=True)
@@ -364,6 +367,10 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "not_before"], name="message_due"),
             models.Index(fields=["subscriber", "created_at"], name="message_subscriber"),
+            # An SMPP receipt names the message by the SMSC's id.
+            models.Index(
+                fields=["gateway_ref"], name="message_gateway_ref", condition=~Q(gateway_ref="")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ class Script(models.Model):
     # The graph being edited; published as a ScriptVersion once it passes the checks.
     draft = models.JSONField(_("draft"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("call script")

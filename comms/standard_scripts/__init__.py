@@ -1,4 +1,5 @@
-"""The call scripts (speech modules 2.4.1–2.4.4, scenarios 3.3.1–3.3.7) and the objection book
+"""The call scripts (speech modules 2.4.1–2.4.4, scenarios 3.3.1–3.3.7, the NPS survey 2.5.6 by
+phone) and the objection book
 3.4.8 shipped with the product, in Russian and English, written for Abonent from the ordinary
 practice of ISP contact centres. The operator edits them like any other; installing them again
 (demo_setup, or after an upgrade) only adds those missing, found by code. Install the objections
@@ -14,8 +15,9 @@ from .nodes import LANGUAGES, localized
 from .objections import CATEGORIES, OBJECTIONS
 from .scenarios import SCENARIOS
 from .speech_modules import SPEECH_MODULES
+from .surveys import SURVEY_SCRIPTS
 
-SCRIPTS = SPEECH_MODULES + SCENARIOS
+SCRIPTS = SPEECH_MODULES + SCENARIOS + SURVEY_SCRIPTS
 SHIPPED_NOTE = ("Поставляется с Abonent", "Shipped with Abonent")
 
 

@@ -29,6 +29,19 @@ def ask(id: str, title: Text, text: Text, answers, objections=()) -> dict:
     }
 
 
+def survey(id: str, title: Text, text: Text, code: str, next: str, objections=()) -> dict:
+    """Put the questions of the survey `code` (comms.Survey) and go on."""
+    return {
+        "id": id,
+        "kind": "survey",
+        "title": title,
+        "text": text,
+        "survey": code,
+        "next": next,
+        "objections": list(objections),
+    }
+
+
 def end(
     id: str,
     title: Text,

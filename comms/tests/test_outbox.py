@@ -41,6 +41,7 @@ class Recorder:
         return self.is_settled
 
     is_settled = True
+    knows_in_flight = True
 
     def close(self):
         pass
@@ -176,18 +177,39 @@ def test_a_dead_worker_s_messages_are_requeued_only_when_the_gateway_is_settled(
     outbox.claim("dead-worker")  # the worker dies right after its claim
     outbox.dlr_record(handed.pk, outbox.DLR_ACCEPTED)  # …having handed one over
     recorder.is_settled = False
-    assert outbox.reconcile() == {"requeued": 0, "waiting": 1}
+    assert outbox.reconcile() == {"requeued": 0, "waiting": 1, "uncertain": 0}
     recorder.is_settled = True
-    assert outbox.reconcile() == {"requeued": 1, "waiting": 0}
+    assert outbox.reconcile() == {"requeued": 1, "waiting": 0, "uncertain": 0}
     outbox.dispatch()
     assert recorder.got == [never.pk]
     assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
 
 
+def test_a_message_a_dead_worker_was_handing_to_a_blind_gateway_fails_rather_than_twice(
+    gateway, recorder, settings, monkeypatch
+):
+    """SMPP and SMTP cannot say what they hold: once the hand-over began, resending could
+    reach the subscriber twice."""
+    settings.ABONENT_OUTBOX_LEASE_SECONDS = 0
+    recorder.knows_in_flight = False
+    began, waiting = queue(to="+79120000001"), queue(to="+79120000002")
+
+    def dies(message, dlr_url):
+        raise SystemExit  # killed in the middle of the first hand-over
+
+    monkeypatch.setattr(recorder, "send", dies)
+    with pytest.raises(SystemExit):
+        outbox.dispatch()
+    assert outbox.reconcile() == {"requeued": 1, "waiting": 0, "uncertain": 1}
+    began.refresh_from_db()
+    assert began.status == "failed" and "not sent again" in began.error
+    assert Message.objects.get(pk=waiting.pk).status == "queued"
+
+
 def test_a_live_worker_s_claim_is_left_alone(gateway, recorder):
     queue()
     outbox.claim("busy-worker")
-    assert outbox.reconcile() == {"requeued": 0, "waiting": 0}
+    assert outbox.reconcile() == {"requeued": 0, "waiting": 0, "uncertain": 0}
 
 
 def test_an_incoming_message_with_a_bad_token_or_no_sender_is_refused(client, db):

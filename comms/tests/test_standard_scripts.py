@@ -15,6 +15,7 @@ from comms.standard_scripts import (
     standard_objections,
     standard_scripts,
 )
+from comms.surveys.standard import standard_surveys
 
 LANGUAGES = ["ru", "en"]
 CODES = [
@@ -29,6 +30,7 @@ CODES = [
     "refer-a-friend",
     "prospects",
     "technician-qc",
+    "nps-call",
 ]
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 
@@ -64,6 +66,7 @@ def test_every_shipped_script_is_fit_to_publish(language):
         "objections": objection_codes(language),
         "templates": {t["code"] for t in standard_templates(language)},
         "actions": {a.code for a in outcomes.registered()},
+        "surveys": {s["code"] for s in standard_surveys(language)},
     }
     for script in standard_scripts(language):
         assert graph.problems(script["graph"], **known) == [], script["code"]
@@ -80,6 +83,7 @@ def test_the_scripts_are_the_catalog_ones_with_their_numbers():
         "2.4.3",
         "2.4.4",
         *(f"3.3.{i}" for i in range(1, 8)),
+        "2.5.6",
     ]
     assert len({s["name"] for s in scripts}) == len(scripts)
 
@@ -215,7 +219,10 @@ def test_each_call_gives_a_fresh_copy():
 
 @pytest.mark.django_db
 def test_installing_makes_the_book_and_published_scripts_that_pass_the_database_checks():
+    from comms.surveys.services import surveys_install
+
     standard_install(language="ru")
+    surveys_install(language="ru")
     objections = sum(len(c["objections"]) for c in standard_objections("ru"))
     assert objections_install(language="ru") == (objections, 0)
     assert scripts_install(language="ru") == (len(CODES), 0)

@@ -86,6 +86,7 @@ class Command(BaseCommand):
         self.ensure_data(options, by=users.get("admin"))
         self.ensure_segments(by=users.get("head"))
         self.ensure_messages()
+        self.ensure_call_list(by=users.get("head"))
         self.report()
 
     def ensure_users(self, groups) -> dict:
@@ -196,14 +197,51 @@ class Command(BaseCommand):
         self.stdout.write(f"Segments: {made} standard ones created, {there} already there.")
 
     def ensure_messages(self) -> None:
-        """The shipped message templates (3.4.16) and the local Kannel as the SMS gateway."""
+        """The shipped message templates (3.4.16), the objection book (3.4.8) and the call
+        scripts that link both, and the local Kannel as the SMS gateway."""
         try:
             from comms.services import demo_gateway_ensure, standard_install
+            from comms.standard_scripts import objections_install, scripts_install
         except ImportError:
             return
         made, there = standard_install()
         demo_gateway_ensure()
         self.stdout.write(f"Message templates: {made} created, {there} already there.")
+        made, there = objections_install()
+        self.stdout.write(f"Objections: {made} created, {there} already there.")
+        made, there = scripts_install()
+        self.stdout.write(f"Call scripts: {made} created, {there} already there.")
+        # The shipped surveys (2.5.6 NPS, 3.2.14 TV channels), with answers to show.
+        from comms.surveys.demo import demo_responses_seed
+        from comms.surveys.services import surveys_install
+
+        made, there = surveys_install()
+        answered = demo_responses_seed()
+        self.stdout.write(f"Surveys: {made} created, {there} already there; {answered} answered.")
+
+    def ensure_call_list(self, *, by) -> None:
+        """A call list of debtors with the payment-reminder script (2.4.2), for the operators
+        to take the next call from."""
+        from comms.campaigns import campaign_launch
+        from comms.models import Campaign, Script
+        from subscribers.models import Subscriber
+
+        script = Script.objects.filter(code="payment-reminder").first()
+        if script is None or Campaign.objects.filter(script=script).exists():
+            return
+        debtors = (
+            Subscriber.objects.filter(reported_balance__lt=0, status="active")
+            .exclude(phone="")
+            .order_by("reported_balance")
+            .values_list("account", flat=True)[:40]
+        )
+        if not debtors:
+            return
+        campaign = Campaign.objects.create(
+            name=str(script.name), script=script, accounts="\n".join(debtors), created_by=by
+        )
+        counts = campaign_launch(campaign=campaign, by=by)
+        self.stdout.write(f"Call list: {counts['queued']} debtors to call with {script.name}.")
 
     def report(self) -> None:
         self.stdout.write("")
