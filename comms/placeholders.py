@@ -199,6 +199,8 @@ for _placeholder in (
     Placeholder("when", _("Date and time"), _("27.11 at 10:00")),
     Placeholder("offer", _("Offer"), _("a month at half price")),
     Placeholder("link", _("Link"), "https://abonent.example/s/Xy7"),
+    # The script player gives the name of the member of staff making the call.
+    Placeholder("agent", _("Name of the one calling"), _("Anna")),
     # The operator's own, from the settings.
     Placeholder(
         "operator", _("Operator's name"), "Abonent", lambda s, v: settings.ABONENT_OPERATOR_NAME

@@ -102,9 +102,9 @@ def identify(*, yes: str, other: str) -> dict:
         "greeting",
         ("Приветствие", "Greeting"),
         (
-            "Здравствуйте! Меня зовут [ваше имя], компания {operator}. Подскажите, это "
+            "Здравствуйте! Меня зовут {agent}, компания {operator}. Подскажите, это "
             "{addressed}?",
-            "Hello, this is [your name] from {operator}. Am I speaking to {addressed}?",
+            "Hello, this is {agent} from {operator}. Am I speaking to {addressed}?",
         ),
         [
             (YES, yes),

@@ -799,8 +799,8 @@ PROSPECTS = script(
         "greeting",
         ("Приветствие", "Greeting"),
         (
-            "Компания {operator}, меня зовут [ваше имя], здравствуйте! Чем могу помочь?",
-            "{operator}, [your name] speaking, hello! How can I help?",
+            "Компания {operator}, меня зовут {agent}, здравствуйте! Чем могу помочь?",
+            "{operator}, {agent} speaking, hello! How can I help?",
         ),
         "need",
     ),

@@ -350,9 +350,9 @@ INTERVIEW_INVITATION = script(
         "greeting",
         ("Приветствие", "Greeting"),
         (
-            "Здравствуйте! Меня зовут [ваше имя], я из отдела персонала компании {operator}. "
+            "Здравствуйте! Меня зовут {agent}, я из отдела персонала компании {operator}. "
             "Вы откликались на нашу вакансию. Удобно сейчас поговорить пару минут?",
-            "Hello! My name is [your name], from the HR team at {operator}. You applied for one "
+            "Hello! My name is {agent}, from the HR team at {operator}. You applied for one "
             "of our vacancies — do you have a couple of minutes to talk?",
         ),
         [

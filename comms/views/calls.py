@@ -49,9 +49,10 @@ def _call(request, pk: int) -> Call:
 
 def _values(call: Call) -> dict:
     """What the call knows beyond the subscriber: its campaign's values ({offer}, …)."""
+    values = {"agent": call.operator.first_name or call.operator.get_username()}
     if call.entry_id and call.entry.call_list.campaign_id:
-        return dict(call.entry.call_list.campaign.values or {})
-    return {}
+        values |= call.entry.call_list.campaign.values or {}
+    return values
 
 
 def _survey_context(node: dict, answers=None, errors=None) -> dict:
