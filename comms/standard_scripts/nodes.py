@@ -102,8 +102,7 @@ def identify(*, yes: str, other: str) -> dict:
         "greeting",
         ("Приветствие", "Greeting"),
         (
-            "Здравствуйте! Меня зовут {agent}, компания {operator}. Подскажите, это "
-            "{addressed}?",
+            "Здравствуйте! Меня зовут {agent}, компания {operator}. Подскажите, это {addressed}?",
             "Hello, this is {agent} from {operator}. Am I speaking to {addressed}?",
         ),
         [
