@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "segments",
     "analytics",
     "comms",
+    "sales",
 ]
 
 MIDDLEWARE = [

@@ -109,6 +109,49 @@ MESSAGES_EDIT = (
     )
 )
 
+# The coordination block (sales): applications taken by those who meet prospects, worked by
+# the coordinator, the schedule kept by the coordinator, the visits closed by installers.
+APPLICATIONS_TAKE = ("sales.view_application", "sales.add_application")
+APPLICATIONS = APPLICATIONS_TAKE + (
+    "sales.change_application",
+    "sales.view_applicationevent",
+    "sales.view_team",
+    "sales.view_slot",
+    "sales.view_visit",
+    "sales.add_visit",
+    "sales.change_visit",
+    "sales.view_relocation",
+    "sales.add_relocation",
+    "sales.change_relocation",
+    "sales.view_reason",
+    "sales.view_salesplan",
+)
+SCHEDULE_EDIT = (
+    "sales.add_team",
+    "sales.change_team",
+    "sales.add_slot",
+    "sales.change_slot",
+    "sales.add_teamday",
+    "sales.change_teamday",
+    "sales.delete_teamday",
+)
+SALES_HEAD = (
+    APPLICATIONS
+    + SCHEDULE_EDIT
+    + (
+        "sales.add_salesplan",
+        "sales.change_salesplan",
+        "sales.add_reason",
+        "sales.change_reason",
+        "sales.change_slapolicy",
+        "sales.view_referralreward",
+        "sales.add_reportrecipient",
+        "sales.change_reportrecipient",
+        "sales.view_reportrecipient",
+    )
+)
+INSTALLS = ("sales.view_visit", "sales.change_visit", "sales.add_visitphoto", "sales.view_team")
+
 
 STAFF = (
     "auth.view_user",
@@ -146,6 +189,7 @@ ROLES: tuple[Role, ...] = (
         + AUDIT
         + SEGMENTS
         + MESSAGES_EDIT
+        + SALES_HEAD
         + ("subscribers.view_monthlyfact", "auth.view_user"),
         duties=(
             _("Plans the department's work and its figures: connections, churn, collection."),
@@ -158,7 +202,7 @@ ROLES: tuple[Role, ...] = (
         "coordinator",
         _("Coordinator"),
         _("Takes a new subscriber from the application to a working service."),
-        BASE + PERSONAL + TALKS,
+        BASE + PERSONAL + TALKS + APPLICATIONS + SCHEDULE_EDIT,
         duties=(
             _("Registers applications from every channel and checks the address is served."),
             _("Plans the installers' visits and keeps the schedule up to date."),
@@ -181,7 +225,7 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         _("Shift supervisor"),
         _("Leads the office shift, watches the queue and the shift's figures."),
-        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + TALKS + CALL_LISTS,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + TALKS + CALL_LISTS + APPLICATIONS,
         duties=(
             _("Opens and closes the office shift; spreads the work among the staff on duty."),
             _("Watches the queue, the waiting time and the shift's figures."),
@@ -193,13 +237,13 @@ ROLES: tuple[Role, ...] = (
         "office_manager",
         _("Office manager"),
         _("Serves walk-in subscribers: applications, complaints, contracts."),
-        BASE + PERSONAL + LEDGER + TALKS,
+        BASE + PERSONAL + LEDGER + TALKS + APPLICATIONS_TAKE,
     ),
     Role(
         "operator",
         _("Contact-center operator"),
         _("Answers and makes calls by the scripts: inbound requests, reminders, surveys."),
-        BASE + PERSONAL + LEDGER + TALKS,
+        BASE + PERSONAL + LEDGER + TALKS + APPLICATIONS_TAKE,
     ),
     Role(
         "collector",
@@ -217,13 +261,13 @@ ROLES: tuple[Role, ...] = (
         "sales_agent",
         _("Sales agent"),
         _("Sells door to door and at promo stands; registers applications from a phone."),
-        COVERAGE,
+        COVERAGE + APPLICATIONS_TAKE,
     ),
     Role(
         "installer",
         _("Installer"),
         _("Connects subscribers at their address; sees the day's visits on a phone."),
-        COVERAGE + ("subscribers.view_subscriber", "segments.view_segment") + PERSONAL,
+        COVERAGE + ("subscribers.view_subscriber", "segments.view_segment") + PERSONAL + INSTALLS,
     ),
     Role(
         "recruiter",

@@ -142,6 +142,10 @@ def of_building(building: Building, *, today: date | None = None, address: str =
 
 
 def visible_buildings(user) -> QuerySet:
+    """The buildings of the user's branches; with no user (a prospect's own form on the
+    operator's site), every branch's."""
+    if user is None:
+        return Building.objects.all()
     return scoped(Building.objects.all(), user, "street__city__branch")
 
 
