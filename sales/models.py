@@ -487,10 +487,13 @@ class SalesPlan(models.Model):
         verbose_name_plural = _("sales plans")
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "branch", "agent"],
-                name="sales_plan_unique",
-                nulls_distinct=False,
-            )
+                fields=["month", "branch", "agent"], name="sales_plan_agent_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["month", "branch"],
+                condition=Q(agent=None),
+                name="sales_plan_branch_unique",
+            ),
         ]
 
 

@@ -431,7 +431,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='salesplan',
-            constraint=models.UniqueConstraint(fields=('month', 'branch', 'agent'), name='sales_plan_unique', nulls_distinct=False),
+            constraint=models.UniqueConstraint(fields=('month', 'branch', 'agent'), name='sales_plan_agent_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='salesplan',
+            constraint=models.UniqueConstraint(condition=models.Q(('agent', None)), fields=('month', 'branch'), name='sales_plan_branch_unique'),
         ),
         migrations.AddConstraint(
             model_name='team',
