@@ -201,6 +201,32 @@ class AuditEvent(models.Model):
         return f"{self.get_action_display()}: {self.object_repr}"
 
 
+class DocumentTemplate(models.Model):
+    """The operator's Word template for a document code (core.documents); without one, the
+    shipped default is used."""
+
+    code = models.CharField(_("document"), max_length=64, unique=True)
+    file = models.FileField(_("Word template"), upload_to="documents/templates/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 # Who changed a user — the name, the e-mail, active or blocked, the roles (groups) — and when,
 # kept as for the other editable models. Not the password hash, not the time of each login.
 _User = django_apps.get_model(settings.AUTH_USER_MODEL, require_ready=False)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as django_auth_views
 from django.urls import include, path
 
-from . import auth_views, registry, views
+from . import auth_views, documents_views, registry, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,5 +28,21 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("staff/", include("core.staff_urls")),
+    path("documents/", documents_views.document_templates, name="documents"),
+    path(
+        "documents/<str:code>/template.docx",
+        documents_views.document_template_download,
+        name="document_template_download",
+    ),
+    path(
+        "documents/<str:code>/upload/",
+        documents_views.document_template_upload,
+        name="document_template_upload",
+    ),
+    path(
+        "documents/<str:code>/reset/",
+        documents_views.document_template_reset,
+        name="document_template_reset",
+    ),
     path("r/<slug:name>/", registry.view, name="registry"),
 ]
