@@ -265,6 +265,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # every 30 seconds by beat; queued messages are handed over at once (comms.outbox.kick).
 CELERY_BEAT_SCHEDULE = {
     "outbox": {"task": "comms.tasks.outbox_dispatch_task", "schedule": 30.0},
+    # Each branch's daily sales report goes after 09:00 its time, once (sales.report_mail).
+    "sales-daily-report": {"task": "sales.tasks.daily_report_send", "schedule": 900.0},
+    # The eve (from 18:00) and morning (from 08:00) SMS of installation visits (sales.schedule).
+    "sales-visit-reminders": {"task": "sales.tasks.visit_reminders_send", "schedule": 900.0},
 }
 # "thread" runs jobs in a daemon thread of the web process (embedded default); "sync" runs them
 # inline (tests); "celery" hands them to the workers.
@@ -306,3 +310,20 @@ LOGGING = {
 # The covering indexes of the subscriber table (INCLUDE) are PostgreSQL's; on SQLite Django
 # builds them without the included columns, which is what we want there.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# What a subscriber earns when a friend they referred is connected (3.3.5), in the currency.
+ABONENT_REFERRAL_REWARD = os.environ.get("ABONENT_REFERRAL_REWARD", "300")
+# The accounts of subscribers connected in Abonent (sales.installer): prefix + digits, the next
+# after the largest such account; choose a prefix or range the billing system does not use.
+ABONENT_ACCOUNT_PREFIX = os.environ.get("ABONENT_ACCOUNT_PREFIX", "")
+ABONENT_ACCOUNT_DIGITS = int(os.environ.get("ABONENT_ACCOUNT_DIGITS", "8"))
+ABONENT_ACCOUNT_START = int(os.environ.get("ABONENT_ACCOUNT_START", "1"))
+# The public application form (sales.views.public): the sites that may embed it in an iframe
+# (CSP frame-ancestors, e.g. "https://www.example-isp.ru"), and its limits against spam.
+ABONENT_APPLY_FRAME_ANCESTORS = os.environ.get("ABONENT_APPLY_FRAME_ANCESTORS", "'self'")
+# (how many, in how many seconds)
+ABONENT_APPLY_LIMIT_PER_IP = (int(os.environ.get("ABONENT_APPLY_LIMIT_PER_IP", "5")), 60 * 60)
+ABONENT_APPLY_LIMIT_PER_PHONE = (
+    int(os.environ.get("ABONENT_APPLY_LIMIT_PER_PHONE", "3")),
+    24 * 60 * 60,
+)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from comms.views.surveys import survey_public
+from sales.views import public as sales_public
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,6 +16,10 @@ urlpatterns = [
     path("segments/", include("segments.urls")),
     path("analytics/", include("analytics.urls")),
     path("comms/", include("comms.urls")),
+    path("sales/", include("sales.urls")),
+    # The public application form of the operator's site, embeddable (sales.views.public).
+    path("apply/", sales_public.apply, name="apply"),
+    path("apply/thanks/", sales_public.apply_thanks, name="apply_thanks"),
     # A survey link sent by SMS: short, public (comms.views.surveys.survey_public).
     path("s/<str:token>/", survey_public, name="survey_public"),
     path("api/", include("abonent.api_urls")),

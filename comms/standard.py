@@ -37,6 +37,14 @@ TEMPLATES = [
                "{operator}: your installation is moved to {slot}. If this does not suit you, "
                "call {support_phone}"),
     }),
+    ("installation_today", SMS, SERVICE, {
+        "ru": ("Подключение сегодня", "Утром в день подключения", "",
+               "{operator}: сегодня, {slot}, мастер придёт подключать интернет. "
+               "Если время не подходит, позвоните {support_phone}"),
+        "en": ("Installation today", "On the morning of the installation day", "",
+               "{operator}: today, {slot}, our technician comes to connect you. If the "
+               "time does not suit you, call {support_phone}"),
+    }),
     ("installer_on_way", SMS, SERVICE, {
         "ru": ("Мастер выехал", "Монтажник отметил выезд к абоненту", "",
                "{operator}: мастер выехал к вам и будет в течение часа."),

@@ -16,6 +16,32 @@ MENU = [
         ],
     ),
     (
+        _("Sales"),
+        [
+            (_("Coordinator's queue"), "sales:queue", "sales.change_application", {}),
+            (_("Applications"), "registry", "sales.view_application", {"name": "applications"}),
+            (_("New application"), "sales:application_new", "sales.add_application", {}),
+            (_("Field application"), "sales:field", "sales.add_application", {}),
+            (_("Demand outside coverage"), "sales:demand", "sales.view_application", {}),
+            (_("Schedule"), "sales:schedule", "sales.view_slot", {}),
+            (_("Installation teams"), "sales:teams", "sales.view_team", {}),
+            (_("Force majeure"), "sales:force_majeure", "sales.change_slot", {}),
+            (_("Relocations"), "registry", "sales.view_relocation", {"name": "relocations"}),
+            (_("Daily sales report"), "sales:report_daily", "sales.view_salesplan", {}),
+            (_("Sales plans"), "sales:plans", "sales.change_salesplan", {}),
+            (_("Refer a friend"), "sales:referrals", "sales.view_referralreward", {}),
+            (
+                _("Paid but not connected"),
+                "registry",
+                "sales.view_application",
+                {"name": "paid_not_connected"},
+            ),
+            (_("Export to billing"), "sales:billing_export", "sales.change_application", {}),
+            # Only installers (and the administrator) add visit photos: their day's jobs.
+            (_("Today's jobs"), "sales:installer", "sales.add_visitphoto", {}),
+        ],
+    ),
+    (
         _("Analysis"),
         [
             (
@@ -63,6 +89,7 @@ MENU = [
         [
             (_("Billing import"), "subscribers:import_list", "subscribers.add_importbatch", {}),
             (_("Staff"), "staff:users", "auth.change_user", {}),
+            (_("Document templates"), "documents", "core.change_documenttemplate", {}),
             (_("Audit"), "registry", "core.view_auditevent", {"name": "audit"}),
         ],
     ),

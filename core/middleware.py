@@ -17,6 +17,7 @@ PUBLIC_PREFIXES = (
     "/comms/dlr/",
     "/comms/mo/",
     "/s/",
+    "/apply/",
 )
 # The API authenticates by itself (a token or the session) and answers 401/403 in JSON rather
 # than redirecting; its docs page is for people in a browser, so it sends them to the login.

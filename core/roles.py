@@ -39,6 +39,13 @@ BASE = COVERAGE + (
 SEGMENTS = ("segments.add_segment", "segments.change_segment", "segments.delete_segment")
 PERSONAL = ("subscribers.view_personal_data",)
 AUDIT = ("core.view_auditevent",)
+# The Word templates of printed documents (core.documents), replaced by the head.
+DOCUMENTS = (
+    "core.view_documenttemplate",
+    "core.add_documenttemplate",
+    "core.change_documenttemplate",
+    "core.delete_documenttemplate",
+)
 LEDGER = (
     "subscribers.view_charge",
     "subscribers.view_payment",
@@ -145,6 +152,7 @@ SALES_HEAD = (
         "sales.change_reason",
         "sales.change_slapolicy",
         "sales.view_referralreward",
+        "sales.change_referralreward",
         "sales.add_reportrecipient",
         "sales.change_reportrecipient",
         "sales.view_reportrecipient",
@@ -190,6 +198,7 @@ ROLES: tuple[Role, ...] = (
         + SEGMENTS
         + MESSAGES_EDIT
         + SALES_HEAD
+        + DOCUMENTS
         + ("subscribers.view_monthlyfact", "auth.view_user"),
         duties=(
             _("Plans the department's work and its figures: connections, churn, collection."),

@@ -3,6 +3,7 @@ connected subscriber (1.3, 3.2.2), the installation schedule (2.3.3) with its te
 visits, relocations (1.4), plans for the daily sales report (2.3.2) and the refer-a-friend
 programme (3.3.5). The application's workflow is data: sales.workflow."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -71,8 +72,8 @@ class SlaPolicy(models.Model):
         _("first contact within, working minutes"), default=30
     )
     install_days = models.PositiveIntegerField(_("installation within, days"), default=5)
-    workday_from = models.TimeField(_("working day from"), default="09:00")
-    workday_to = models.TimeField(_("working day until"), default="18:00")
+    workday_from = models.TimeField(_("working day from"), default=datetime.time(9))
+    workday_to = models.TimeField(_("working day until"), default=datetime.time(18))
     paid_not_connected_days = models.PositiveIntegerField(
         _("paid but not connected after, days"), default=3
     )
@@ -554,3 +555,21 @@ class ReportRecipient(models.Model):
     class Meta:
         verbose_name = _("report recipient")
         verbose_name_plural = _("report recipients")
+
+
+class ApplicationCall(models.Model):
+    """A call made from the coordinator's queue about an application: its outcome moves the
+    application along (sales.outcomes)."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="calls",
+        verbose_name=_("application"),
+    )
+    call = models.OneToOneField(
+        "comms.Call",
+        on_delete=models.CASCADE,
+        related_name="application_link",
+        verbose_name=_("call"),
+    )

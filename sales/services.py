@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Branch
 from subscribers import coverage
+from subscribers.buildings import is_covered
 from subscribers.importing.parse import FieldError, phone_normalize
 from subscribers.models import Subscriber
 
@@ -156,7 +157,7 @@ def application_create(
     )  # fmt: skip
     if building is None and check.coverage.building is not None:
         building = check.coverage.building
-    served = building is not None and coverage.of_building(building).served
+    served = building is not None and is_covered(building)
     now = timezone.now()
     branch = building.street.city.branch if building is not None else _branch_for(check, by, branch)
     policy = sla_policy()
@@ -262,4 +263,8 @@ def application_step(
     if transition.target == S.CONNECTED:
         application.connected_at = now
     application.save()
+    if transition.target == S.CONNECTED:
+        from .referrals import referral_reward_record
+
+        referral_reward_record(application)  # the referrer's reward, once (3.3.5)
     return application

@@ -908,6 +908,7 @@ PROSPECTS = script(
         ),
         "application",
         True,
+        action="sales.qualify",
         message="application_received",
     ),
     ask(

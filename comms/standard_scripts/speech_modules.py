@@ -100,6 +100,7 @@ INSTALLATION_REMINDER = script(
         ),
         "confirmed",
         True,
+        action="sales.visit_confirmed",
         message="installation_reminder",
     ),
     ask(

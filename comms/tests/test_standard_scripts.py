@@ -104,15 +104,22 @@ def test_every_script_branches():
         assert any(n["objections"] for n in script["graph"]["nodes"]), script["code"]
 
 
-def test_only_a_refusal_of_offers_opts_out():
+def test_the_actions_are_an_opt_out_on_refusing_offers_and_the_coordinator_s_steps():
+    actions = {}
     for script in standard_scripts("en"):
         for end in graph.outcomes(script["graph"]):
             if end["action"]:
-                assert (end["action"], end["outcome"], end["success"]) == (
-                    "comms.opt_out",
-                    "opt-out",
-                    False,
+                actions.setdefault(end["action"], set()).add(
+                    (script["code"], end["outcome"], end["success"])
                 )
+    assert actions["comms.opt_out"] == {
+        ("qc-upsell", "opt-out", False),
+        ("inbound-upsell", "opt-out", False),
+    }
+    # The prospect's call qualifies the application; the reminder records the confirmed visit.
+    assert actions["sales.qualify"] == {("prospects", "application", True)}
+    assert actions["sales.visit_confirmed"] == {("installation-reminder", "confirmed", True)}
+    assert set(actions) == {"comms.opt_out", "sales.qualify", "sales.visit_confirmed"}
 
 
 def test_the_payment_reminder_asks_first_and_promises_with_the_payment_due_sms():

@@ -87,6 +87,7 @@ class Command(BaseCommand):
         self.ensure_segments(by=users.get("head"))
         self.ensure_messages()
         self.ensure_call_list(by=users.get("head"))
+        self.ensure_sales()
         self.report()
 
     def ensure_users(self, groups) -> dict:
@@ -242,6 +243,13 @@ class Command(BaseCommand):
         )
         counts = campaign_launch(campaign=campaign, by=by)
         self.stdout.write(f"Call list: {counts['queued']} debtors to call with {script.name}.")
+
+    def ensure_sales(self) -> None:
+        """Teams and their schedule, and three months of applications with their visits."""
+        from sales.demo import demo_sales_seed
+
+        made = demo_sales_seed()
+        self.stdout.write(f"Sales: {made} applications with their teams and visits.")
 
     def report(self) -> None:
         self.stdout.write("")
