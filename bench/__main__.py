@@ -79,6 +79,7 @@ def main() -> None:
     )
     parser.add_argument("--search-samples", type=int, default=40, help="values per search")
     parser.add_argument("--outbox-messages", type=int, default=5000, help="SMS to hand over")
+    parser.add_argument("--schedule-samples", type=int, default=30, help="board requests timed")
     args = parser.parse_args()
 
     n, m = args.subscribers, args.months
@@ -250,6 +251,12 @@ def main() -> None:
         outbox.run(args.outbox_messages)
         print()
         outbox.queue_run()
+
+    # 6. The installation schedule's board: a branch with 50 teams for a week.
+    from bench import schedule
+
+    print()
+    schedule.run(args.schedule_samples)
 
 
 if __name__ == "__main__":
