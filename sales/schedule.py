@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from core import documents
 from core.models import Branch
 
-from .models import Application, Reason, Slot, Team, TeamDay, Visit
+from .models import Application, Installer, Reason, Slot, Team, TeamDay, Visit
 from .services import application_step
 from .workflow import APPLICATION
 
@@ -285,7 +285,7 @@ def visit_cancel(*, visit: Visit, by, reason: Reason | None, note: str = "") -> 
 
 # -- teams --------------------------------------------------------------------------------------
 @transaction.atomic
-def team_save(*, team: Team, streets=None, by=None) -> Team:
+def team_save(*, team: Team, streets=None, installers=None, by=None) -> Team:
     """Save a team (new or changed) after checking its week, slots and territory; the slots
     already made keep their times, new days get the new ones."""
     team.weekdays = sorted({int(d) for d in team.weekdays or []})
@@ -308,6 +308,12 @@ def team_save(*, team: Team, streets=None, by=None) -> Team:
                 {"streets": _("%(street)s is not in this branch.") % {"street": foreign[0]}}
             )
         team.streets.set(streets)
+    if installers is not None:
+        # An installer works in one team: joining this one moves them from another.
+        chosen = {u.pk for u in installers}
+        Installer.objects.filter(team=team).exclude(user__in=chosen).delete()
+        for user_id in chosen:
+            Installer.objects.update_or_create(user_id=user_id, defaults={"team": team})
     return team
 
 

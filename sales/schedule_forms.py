@@ -1,6 +1,7 @@
 """Forms of the installation schedule: a team, a team's day off, a booking."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.access import branches_of
@@ -46,6 +47,13 @@ class TeamForm(forms.ModelForm):
         help_text=_("The streets the team serves; none: the whole branch."),
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
+    installers = forms.ModelMultipleChoiceField(
+        label=_("Installers"),
+        queryset=None,
+        required=False,
+        help_text=_("Who of the staff with the installer's role works in this team."),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Team
@@ -62,9 +70,19 @@ class TeamForm(forms.ModelForm):
             .order_by("city__name", "name")
         )
         self.fields["streets"].label_from_instance = lambda s: f"{s.city.name}, {s.name}"
+        self.fields["installers"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name="installer")
+            .distinct()
+            .order_by("last_name", "username")
+        )
+        self.fields["installers"].label_from_instance = lambda u: (
+            u.get_full_name() or u.get_username()
+        )
         if self.instance.pk:
             self.initial["slot_times"] = "\n".join(self.instance.slot_times or [])
             self.initial["streets"] = list(self.instance.streets.all())
+            self.initial["installers"] = [i.user_id for i in self.instance.installers.all()]
         else:
             self.initial.setdefault("weekdays", [1, 2, 3, 4, 5])
             self.initial.setdefault(

@@ -205,3 +205,23 @@ def test_team_save_checks_the_slots(ural):
     team.slot_times = ["14:00 - 16:00", "09:00-11:00"]
     saved = schedule.team_save(team=team)
     assert saved.slot_times == ["09:00-11:00", "14:00-16:00"]
+
+
+def test_a_team_s_installers_are_set_and_an_installer_moves_between_teams(team, ural):
+    from core.tests.factories import UserFactory
+    from sales.models import Installer
+
+    ann = UserFactory(username="ann", roles=["installer"], branches=[ural])
+    bob = UserFactory(username="bob", roles=["installer"], branches=[ural])
+    schedule.team_save(team=team, installers=[ann, bob])
+    assert set(Installer.objects.filter(team=team).values_list("user__username", flat=True)) == {
+        "ann",
+        "bob",
+    }
+    other = TeamFactory(branch=ural, name="Бригада 2", technologies=["FTTB"])
+    schedule.team_save(team=other, installers=[bob])
+    schedule.team_save(team=team, installers=[ann])
+    assert Installer.objects.get(user=bob).team == other
+    assert list(Installer.objects.filter(team=team).values_list("user__username", flat=True)) == [
+        "ann"
+    ]

@@ -144,7 +144,7 @@ def team_edit(request, pk: int | None = None):
             with transaction.atomic():
                 saved = schedule.team_save(
                     team=form.save(commit=False), streets=form.cleaned_data["streets"],
-                    by=request.user,
+                    installers=form.cleaned_data["installers"], by=request.user,
                 )  # fmt: skip
         except ValidationError as e:
             add_errors(form, e)
