@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.access import branches_of
+from core.forms import add_errors
 
 from . import objections
 from .models import Objection, ObjectionCategory, Script
@@ -108,13 +109,8 @@ class ObjectionForm(forms.ModelForm):
                 exclude=self.instance.pk,
             )
         except ValidationError as e:
-            self._add_errors(e)
+            add_errors(self, e)
         return data
-
-    def _add_errors(self, error: ValidationError) -> None:
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
     def save(self, commit=True) -> Objection | None:
         """The saved objection, or None with the errors added (the same text saved meanwhile
@@ -132,7 +128,7 @@ class ObjectionForm(forms.ModelForm):
                 return objections.objection_update(objection=self.instance, **fields)
             return objections.objection_create(**fields)
         except ValidationError as e:
-            self._add_errors(e)
+            add_errors(self, e)
             return None
 
 

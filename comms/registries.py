@@ -7,7 +7,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import ChoicesFilter
+from core.filtersets import checkboxes
 from core.registry import Column, Registry
 from subscribers.privacy import PERMISSION as PRIVACY_PERMISSION
 from subscribers.privacy import mask_email, mask_phone
@@ -27,10 +27,6 @@ from .models import (
     Script,
 )
 from .player import duration_text
-
-
-def checkboxes(label, choices) -> ChoicesFilter:
-    return ChoicesFilter(label=label, choices=choices, widget=forms.CheckboxSelectMultiple)
 
 
 class MessageTemplateFilter(django_filters.FilterSet):

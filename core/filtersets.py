@@ -78,6 +78,11 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
+def checkboxes(label, choices) -> ChoicesFilter:
+    """A filter of several values of a field, ticked as checkboxes."""
+    return ChoicesFilter(label=label, choices=choices, widget=forms.CheckboxSelectMultiple)
+
+
 class AuditFilter(django_filters.FilterSet):
     action = ChoicesFilter(
         label=_("Action"), choices=AuditEvent.Action.choices, widget=forms.CheckboxSelectMultiple

@@ -31,7 +31,6 @@ from .models import (
 from .relocation import place_of as relocation_place
 from .schedule import (
     BOOKING_DAYS,
-    _allowed_moment,
     _check_slot,
     _release,
     _started,
@@ -43,6 +42,7 @@ from .schedule import (
     team_refusal,
     visit_address,
 )
+from .services import prospect_moment
 
 log = logging.getLogger(__name__)
 
@@ -245,7 +245,7 @@ def _send(visit: Visit, slot: Slot, template) -> tuple[str, Sms]:
                 template=template, subscriber=subscriber, values={"slot": slot_label(slot)}
             )
         else:
-            at = _allowed_moment(visit.application.branch, now)
+            at = prospect_moment(visit.application.branch, now)
             if at is None:
                 return "not_sent", Sms(sms.to, sms.body, _("The contact rules leave no moment."))
             message = message_queue(

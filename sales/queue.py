@@ -42,9 +42,7 @@ def _due(application: Application, visit: Visit | None) -> datetime | None:
         return application.contact_due
     if application.state == S.SCHEDULED and visit is not None:
         # The reminder is due the evening before the visit.
-        day = datetime.combine(
-            visit.slot.date, visit.slot.starts, tzinfo=timezone.get_current_timezone()
-        )
+        day = datetime.combine(visit.slot.date, visit.slot.starts, tzinfo=application.branch.tz)
         return day - timedelta(hours=15)
     if application.state in (S.QUALIFIED, S.RESCHEDULED):
         return application.state_changed_at + timedelta(hours=4)

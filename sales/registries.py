@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filtersets import ChoicesFilter
+from core.filtersets import checkboxes
 from core.models import Branch
 from core.registry import Column, Registry
 from subscribers.privacy import PERMISSION as PRIVACY_PERMISSION
@@ -17,10 +17,6 @@ from subscribers.privacy import mask_phone
 
 from .models import Application, Channel, Source
 from .workflow import OPEN
-
-
-def checkboxes(label, choices) -> ChoicesFilter:
-    return ChoicesFilter(label=label, choices=choices, widget=forms.CheckboxSelectMultiple)
 
 
 def overdue_q(now=None) -> Q:

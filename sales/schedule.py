@@ -22,7 +22,7 @@ from core import documents
 from core.models import Branch
 
 from .models import Application, Installer, Reason, Slot, Team, TeamDay, Visit
-from .services import application_step
+from .services import application_step, prospect_moment, prospect_sms
 from .workflow import APPLICATION
 
 log = logging.getLogger(__name__)
@@ -258,7 +258,7 @@ def visit_move(*, visit: Visit, slot: Slot, by, reason: Reason | None, note: str
         comment=visit.comment, order=slot.starts.hour * 60 + slot.starts.minute,
     )  # fmt: skip
     application_step(application=application, action="schedule", by=by, automatic=True)
-    _prospect_sms(application, "slot_changed", {"slot": slot_label(slot)})
+    prospect_sms(application, "slot_changed", {"slot": slot_label(slot)})
     return moved
 
 
@@ -548,48 +548,6 @@ REMINDER_TEMPLATES = {EVE: "installation_reminder", MORNING: "installation_today
 REMINDER_FROM = {EVE: time(18), MORNING: time(8)}
 
 
-def _allowed_moment(branch: Branch, asked: datetime) -> datetime | None:
-    """The earliest moment at or after `asked` the service-message rules allow, in the
-    branch's local time (a prospect is no subscriber yet: comms.services.contact_plan cannot
-    place it, so its quiet hours are applied here)."""
-    from comms.models import ContactKind, Purpose
-    from comms.policies import Calendar, policy_for, rules_of
-    from comms.rules import earliest
-
-    rules = rules_of(policy_for(Purpose.SERVICE, ContactKind.MESSAGE))
-    return earliest(asked.astimezone(branch.tz), [], rules, Calendar()).at
-
-
-def _prospect_sms(application: Application, code: str, values: dict, now=None) -> bool:
-    """Write the template `code` to the application's phone in the outbox, at the earliest
-    moment the quiet hours allow; False when the operator does not use the template, no
-    gateway is set up, or the rules leave no moment."""
-    from comms import placeholders
-    from comms.models import MessageTemplate
-    from comms.outbox import OutboxError, message_queue
-
-    template = MessageTemplate.objects.filter(code=code, active=True).first()
-    if template is None or not application.phone:
-        return False
-    try:
-        body = placeholders.render(template.body, None, values)
-    except placeholders.TextError as e:
-        log.warning("template %s: %s", code, e)
-        return False
-    at = _allowed_moment(application.branch, now or timezone.now())
-    if at is None:
-        return False
-    try:
-        message_queue(
-            to=application.phone, channel=template.channel, purpose=template.purpose,
-            body=body, template=template, not_before=at,
-        )  # fmt: skip
-    except OutboxError as e:
-        log.warning("%s for %s not queued: %s", code, application.number, e)
-        return False
-    return True
-
-
 def visit_reminders_send(now: datetime | None = None) -> int:
     """The reminders due: the eve one for tomorrow's visits from 18:00 local time, the morning
     one for today's from 08:00, each once per visit (Visit.reminded). One the quiet hours would
@@ -627,13 +585,13 @@ def _remind(pk: int, kind: str, local: datetime, now: datetime) -> int:
         return 0  # the visit's time is over: no point
     done = 0
     if kind == EVE:
-        at = _allowed_moment(visit.application.branch, now)
+        at = prospect_moment(visit.application.branch, now)
         if at is not None and at.date() >= visit.slot.date:
             visit.reminded = [*visit.reminded, kind]  # the morning one will say it
             visit.save(update_fields=["reminded"])
             return 0
     values = {"slot": slot_label(visit.slot)}
-    if _prospect_sms(visit.application, REMINDER_TEMPLATES[kind], values, now=now):
+    if prospect_sms(visit.application, REMINDER_TEMPLATES[kind], values, now=now):
         done = 1
     else:
         return 0  # not marked: tried again on the next run (a gateway or template added)

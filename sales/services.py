@@ -1,6 +1,7 @@
 """Writes of the coordination block: registering an application (coverage and duplicate
 checks, the SLA clocks, the confirmation SMS) and moving it along its workflow."""
 
+import logging
 import uuid
 import zoneinfo
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .models import (
 from .workflow import APPLICATION, OPEN
 
 S = Application.State
+log = logging.getLogger(__name__)
 
 
 # -- SLA clocks ---------------------------------------------------------------------------------
@@ -198,30 +200,50 @@ def application_create(
         by=application.created_by, at=now,
     )  # fmt: skip
     if confirm and served:
-        _confirm(application)
+        prospect_sms(application, "application_received", {"account": application.number})
     return application
 
 
-def _confirm(application: Application) -> None:
-    """The "application received" SMS, if the operator has that template in use."""
+def prospect_moment(branch: Branch, asked: datetime) -> datetime | None:
+    """The earliest moment at or after `asked` the service-message rules allow, in the
+    branch's local time (a prospect is no subscriber yet: comms.services.contact_plan cannot
+    place it, so its quiet hours are applied here)."""
+    from comms.models import ContactKind, Purpose
+    from comms.policies import Calendar, policy_for, rules_of
+    from comms.rules import earliest
+
+    rules = rules_of(policy_for(Purpose.SERVICE, ContactKind.MESSAGE))
+    return earliest(asked.astimezone(branch.tz), [], rules, Calendar()).at
+
+
+def prospect_sms(application: Application, code: str, values: dict, now=None) -> bool:
+    """Write the template `code` to the application's phone in the outbox, at the earliest
+    moment the quiet hours allow; False when the operator does not use the template, no
+    gateway is set up, or the rules leave no moment."""
     from comms import placeholders
     from comms.models import MessageTemplate
     from comms.outbox import OutboxError, message_queue
 
-    template = MessageTemplate.objects.filter(code="application_received", active=True).first()
-    if template is None:
-        return
+    template = MessageTemplate.objects.filter(code=code, active=True).first()
+    if template is None or not application.phone:
+        return False
     try:
-        body = placeholders.render(template.body, None, {"account": application.number})
-    except placeholders.TextError:
-        return
+        body = placeholders.render(template.body, None, values)
+    except placeholders.TextError as e:
+        log.warning("template %s: %s", code, e)
+        return False
+    at = prospect_moment(application.branch, now or timezone.now())
+    if at is None:
+        return False
     try:
         message_queue(
             to=application.phone, channel=template.channel, purpose=template.purpose,
-            body=body, template=template,
+            body=body, template=template, not_before=at,
         )  # fmt: skip
-    except OutboxError:
-        pass  # no gateway: the application stands without its SMS
+    except OutboxError as e:
+        log.warning("%s for %s not queued: %s", code, application.number, e)
+        return False
+    return True
 
 
 # -- moving along -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from .. import relocation as service
 from .. import schedule
 from ..force_majeure_forms import RelocationForm
 from ..models import Relocation, Slot
+from .schedule import book_posted
 
 
 def _subscriber(request, pk: int) -> Subscriber:
@@ -130,20 +131,10 @@ def relocation_detail(request, pk: int):
 @require_POST
 def relocation_book(request, pk: int):
     relocation = _relocation(request, pk)
-    slot = Slot.objects.filter(pk=request.POST.get("slot") or 0).first()
-    if slot is None:
-        messages.error(request, _("Choose a slot."))
-    else:
-        try:
-            visit = service.relocation_book(relocation=relocation, slot=slot, by=request.user)
-        except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-        else:
-            messages.success(
-                request,
-                _("The visit is booked: %(slot)s, %(team)s.")
-                % {"slot": schedule.slot_label(visit.slot), "team": visit.slot.team},
-            )
+    book_posted(
+        request,
+        lambda slot: service.relocation_book(relocation=relocation, slot=slot, by=request.user),
+    )
     return redirect("sales:relocation", pk=relocation.pk)
 
 

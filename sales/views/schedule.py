@@ -85,26 +85,37 @@ def _application(request, pk: int) -> Application:
     return application
 
 
+def book_posted(request, book):
+    """Book the slot the form names with `book(slot)`; the visit, or None with the reason
+    shown (no slot chosen, the slot just taken, …)."""
+    slot = Slot.objects.filter(pk=request.POST.get("slot") or 0).first()
+    if slot is None:
+        messages.error(request, _("Choose a slot."))
+        return None
+    try:
+        visit = book(slot)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return None
+    messages.success(
+        request,
+        _("The visit is booked: %(slot)s, %(team)s.")
+        % {"slot": schedule.slot_label(visit.slot), "team": visit.slot.team},
+    )
+    return visit
+
+
 @permission_required("sales.add_visit", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def application_book(request, pk: int):
     application = _application(request, pk)
     if request.method == "POST":
-        slot = Slot.objects.filter(pk=request.POST.get("slot") or 0).first()
-        if slot is None:
-            messages.error(request, _("Choose a slot."))
-        else:
-            try:
-                visit = schedule.visit_book(application=application, slot=slot, by=request.user)
-            except ValidationError as e:
-                messages.error(request, " ".join(e.messages))
-            else:
-                messages.success(
-                    request,
-                    _("The visit is booked: %(slot)s, %(team)s.")
-                    % {"slot": schedule.slot_label(visit.slot), "team": visit.slot.team},
-                )
-                return redirect("sales:application", pk=application.pk)
+        booked = book_posted(
+            request,
+            lambda slot: schedule.visit_book(application=application, slot=slot, by=request.user),
+        )
+        if booked is not None:
+            return redirect("sales:application", pk=application.pk)
         application.refresh_from_db()
     today = schedule.local_now(application.branch).date()
     end = today + timedelta(days=schedule.BOOKING_DAYS - 1)
