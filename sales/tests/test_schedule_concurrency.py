@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.utils import translation
 
 from core.tests.factories import UserFactory
 from sales import schedule
@@ -38,7 +39,8 @@ def test_two_coordinators_book_the_last_place_and_one_wins(ural, lenina):
     def book(i):
         try:
             start.wait(timeout=10)
-            schedule.visit_book(application=applications[i], slot=slot, by=people[i])
+            with translation.override("en"):  # a new thread starts in the default language
+                schedule.visit_book(application=applications[i], slot=slot, by=people[i])
             outcomes[i] = "booked"
         except ValidationError as e:
             outcomes[i] = " ".join(e.messages)
