@@ -6,6 +6,8 @@ the reference it is compared with, measured in the same run.
 
 The searches and filters of the subscriber registry alone, on the database already imported:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/abonent_bench python -m bench.search
+and likewise `bench.outbox`, `bench.schedule` (the installation board) and `bench.applications`
+(the registry of applications at 500,000 applications).
 """
 
 import argparse
@@ -80,6 +82,8 @@ def main() -> None:
     parser.add_argument("--search-samples", type=int, default=40, help="values per search")
     parser.add_argument("--outbox-messages", type=int, default=5000, help="SMS to hand over")
     parser.add_argument("--schedule-samples", type=int, default=30, help="board requests timed")
+    parser.add_argument("--applications", type=int, default=500_000, help="applications made")
+    parser.add_argument("--applications-samples", type=int, default=30, help="values per case")
     args = parser.parse_args()
 
     n, m = args.subscribers, args.months
@@ -257,6 +261,12 @@ def main() -> None:
 
     print()
     schedule.run(args.schedule_samples)
+
+    # 7. The registry of applications: its searches and filters at 500,000 applications.
+    from bench import applications
+
+    print()
+    applications.run(args.applications_samples, args.applications)
 
 
 if __name__ == "__main__":

@@ -206,6 +206,7 @@ class Application(models.Model):
             models.Index(fields=["branch", "state", "created_at"], name="application_branch"),
             models.Index(fields=["building", "flat"], name="application_flat"),
             models.Index(fields=["state", "contact_due"], name="application_contact_due"),
+            models.Index(fields=["contact_due", "id"], name="application_contact_sort"),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,13 @@
 """The coordination block's registries (core.registry): applications (2.3.1). Other registries
 of the block are appended below."""
 
+import re
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Reverse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from core.filtersets import checkboxes
 from core.models import Branch
 from core.registry import Column, Registry
+from core.sql import text_contains
+from subscribers.filtersets import at_address, in_buildings
+from subscribers.importing.parse import FieldError, phone_normalize
 from subscribers.privacy import PERMISSION as PRIVACY_PERMISSION
 from subscribers.privacy import mask_phone
 
@@ -34,7 +40,11 @@ class ApplicationFilter(django_filters.FilterSet):
     branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=Branch.objects.all())
     agent = django_filters.ModelChoiceFilter(
         label=_("Agent"),
-        queryset=get_user_model().objects.filter(sales__isnull=False).distinct(),
+        # Those credited with an application: one probe of the agent's index per user, not a
+        # DISTINCT over every application.
+        queryset=get_user_model()
+        .objects.filter(Exists(Application.objects.filter(agent=OuterRef("pk"))))
+        .order_by("username"),
     )
     created = django_filters.DateFromToRangeFilter(
         field_name="created_at",
@@ -57,13 +67,40 @@ class ApplicationFilter(django_filters.FilterSet):
         return rows.filter(overdue_q()) if value else rows.exclude(overdue_q())
 
 
+NUMBER = re.compile(r"\d{2}-\d{6,}")  # an application's number: 26-000123 (services)
+
+
 def _search(rows, text: str, user):
+    """The number, a phone in any form or its last digits, a part of the name, a street or an
+    address. Each is answered from an index at 500,000 applications (docs/benchmarks.md): the
+    number's own, the last digits from an index of the reversed numbers, streets and addresses
+    by first finding their buildings (as the subscribers' search does), the addresses outside
+    coverage and the parts of names from trigram indexes (PostgreSQL)."""
     text = text.strip()
+    if NUMBER.fullmatch(text):
+        return rows.filter(number=text)
     digits = "".join(ch for ch in text if ch.isdigit())
-    q = Q(number=text) | Q(full_name__icontains=text) | Q(address__icontains=text)
-    if len(digits) >= 6:
-        q |= Q(phone__endswith=digits[-10:])
-    return rows.filter(q)
+    found = Q(number=text)
+    if not any(ch.isalpha() for ch in text) and digits:
+        phone = None
+        if len(digits) >= 10:
+            try:
+                phone = phone_normalize(text)
+            except FieldError:
+                pass
+        if phone:
+            return rows.filter(found | Q(phone=phone))
+        if len(digits) >= 4:
+            rows = rows.alias(phone_reversed=Reverse("phone"))
+            found |= Q(phone_reversed__startswith=digits[::-1])
+        return rows.filter(found)
+    rows, typed = text_contains(rows, "address", text)
+    found |= Q(building=None) & typed  # an address outside coverage is only the text typed
+    words = text.split()
+    if len(words) >= 2 and any(ch.isdigit() for ch in words[-1]):
+        return rows.filter(found | Q(building__in=at_address(text, user)))
+    rows, by_name = text_contains(rows, "full_name", text)
+    return rows.filter(found | in_buildings(text, user) | by_name)
 
 
 APPLICATIONS = Registry(

@@ -17,7 +17,7 @@ from . import addresses
 from .importing.parse import MONEY_LIMIT, FieldError, phone_normalize
 from .models import Building, City, ExtraAttribute, Status, Subscriber, Tariff, Technology
 
-BUILDINGS_LISTED = 1_000  # see _in_buildings
+BUILDINGS_LISTED = 1_000  # see in_buildings
 
 
 def user_branches(request):
@@ -211,9 +211,9 @@ def search_subscribers(rows, text: str, user=None):
         return rows.filter(found)
     words = text.split()
     if len(words) >= 2 and any(ch.isdigit() for ch in words[-1]):
-        return rows.filter(building__in=_at_address(text, user))
+        return rows.filter(building__in=at_address(text, user))
     rows, by_name = text_contains(rows, "full_name", text)
-    return rows.filter(_in_buildings(text, user) | by_name)  # the cheaper check first
+    return rows.filter(in_buildings(text, user) | by_name)  # the cheaper check first
 
 
 def _buildings(user) -> QuerySet:
@@ -221,7 +221,7 @@ def _buildings(user) -> QuerySet:
     return scoped(buildings, user, "street__city__branch") if user is not None else buildings
 
 
-def _at_address(text: str, user=None) -> list[int]:
+def at_address(text: str, user=None) -> list[int]:
     """The buildings at an address typed any usual way ("ул. Ленина, 12", "Ленина 12к1",
     "Тверь, пр-т Мира 5, кв. 3"), read as the coverage check reads it (subscribers.addresses):
     those that answer it best."""
@@ -232,7 +232,7 @@ def _at_address(text: str, user=None) -> list[int]:
     return [m.pk for m in addresses.best(addresses.matches(_buildings(user), address))]
 
 
-def _in_buildings(street: str, user=None) -> Q:
+def in_buildings(street: str, user=None) -> Q:
     """Subscribers of the buildings on streets whose name contains `street`, of the user's
     branches when the user is known. A few buildings are listed by id, so each is read by its
     index; many (every city's Lenin street) are left as a subquery, as their subscribers are
