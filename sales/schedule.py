@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -247,7 +249,10 @@ def visit_move(*, visit: Visit, slot: Slot, by, reason: Reason | None, note: str
     if slot.pk == visit.slot_id:
         raise ValidationError(_("The visit is already in this slot."))
     _check_slot(slot, application)
-    application_step(application=application, action="reschedule", by=by, reason=reason, note=note)
+    application_step(
+        application=application, action="reschedule", by=by, reason=reason, note=note,
+        release_visits=False,
+    )  # fmt: skip
     visit.state = Visit.State.MOVED
     visit.reason = reason
     visit.save(update_fields=["state", "reason"])
@@ -274,8 +279,9 @@ def visit_cancel(*, visit: Visit, by, reason: Reason | None, note: str = "") -> 
         raise ValidationError(_("Only a booked visit can be cancelled."))
     if visit.application is not None and visit.application.state == Application.State.SCHEDULED:
         application_step(
-            application=visit.application, action="reschedule", by=by, reason=reason, note=note
-        )
+            application=visit.application, action="reschedule", by=by, reason=reason, note=note,
+            release_visits=False,
+        )  # fmt: skip
     visit.state = Visit.State.CANCELLED
     visit.reason = reason
     visit.save(update_fields=["state", "reason"])
@@ -381,6 +387,7 @@ class Cell:
 class Row:
     team: Team
     days: list[list[Cell]]  # one list of cells per day of the board
+    html: list[str] = field(default_factory=list)  # the same days as markup (board_html)
 
 
 @dataclass
@@ -433,6 +440,42 @@ def board(*, branch: Branch, start: date, days: int) -> Board:
                 Cell(pk, f"{starts:%H:%M}–{ends:%H:%M}", capacity, booked, visits.get(pk, []))
             )
     return Board(branch, dates, rows)
+
+
+def board_html(grid: Board, *, day_view: bool, application_url: str) -> None:
+    """Write each row's days as markup into row.html. A week of 50 teams is some 1,400 slots
+    and as many visits: the template's nested loops over them took most of the page's time
+    (about 0.3 s), plain string building with every value escaped takes a tenth of it."""
+    hint = escape(_("booked / capacity"))
+    empty = '<span class="text-body-secondary small">—</span>'
+    for row in grid.rows:
+        row.html = []
+        for cells in row.days:
+            parts = []
+            for cell in cells:
+                full = cell.full
+                parts.append(
+                    f'<div class="ab-slot {"ab-full" if full else "ab-free"}">'
+                    f'<div class="d-flex justify-content-between gap-2"><span>{escape(cell.time)}'
+                    f'</span><span class="{"text-body-secondary" if full else "text-success"}" '
+                    f'title="{hint}">{cell.booked}/{cell.capacity}</span></div>'
+                )
+                for v in cell.visits:
+                    if v.application_id is None:
+                        parts.append(f'<span class="ab-visit">{escape(v.kind)}</span>')
+                        continue
+                    more = (
+                        f' · {escape(v.address)} · <span class="text-body-secondary">'
+                        f"{escape(v.state)}</span>"
+                        if day_view
+                        else ""
+                    )
+                    parts.append(
+                        f'<a class="ab-visit" href="{application_url}{v.application_id}/" '
+                        f'title="{escape(v.title)}">{escape(v.number)}{more}</a>'
+                    )
+                parts.append("</div>")
+            row.html.append(mark_safe("".join(parts) or empty))  # noqa: S308 — escaped above
 
 
 def visit_address(application: Application) -> str:

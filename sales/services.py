@@ -4,12 +4,13 @@ checks, the SLA clocks, the confirmation SMS) and moving it along its workflow."
 import logging
 import uuid
 import zoneinfo
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,8 @@ from .models import (
     ApplicationEvent,
     Reason,
     SlaPolicy,
+    Slot,
+    Visit,
     channel_of,
 )
 from .workflow import APPLICATION, OPEN
@@ -256,9 +259,13 @@ def application_step(
     reason: Reason | None = None,
     note: str = "",
     automatic: bool = False,
+    release_visits: bool = True,
 ) -> Application:
     """Take the workflow step `action` (sales.workflow.APPLICATION); an illegal step, one the
-    user may not take or one without its reason is refused and nothing changes."""
+    user may not take or one without its reason is refused and nothing changes. A step taking a
+    scheduled application to rescheduled or cancelled also cancels its booked visits and frees
+    their places, unless the caller (sales.schedule.visit_move, visit_cancel) handles the visit
+    itself and passes release_visits=False."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     transition = APPLICATION.step(
         application.state, action, user=None if automatic else by, reason=reason
@@ -276,6 +283,12 @@ def application_step(
         to_state=transition.target, reason=reason, note=note.strip(),
         by=by if getattr(by, "is_authenticated", False) else None, at=now,
     )  # fmt: skip
+    if (
+        release_visits
+        and application.state == S.SCHEDULED
+        and transition.target in (S.RESCHEDULED, S.CANCELLED)
+    ):
+        _visits_release(application, reason)
     application.state = transition.target
     application.state_changed_at = now
     if reason is not None:
@@ -290,3 +303,19 @@ def application_step(
 
         referral_reward_record(application)  # the referrer's reward, once (3.3.5)
     return application
+
+
+def _visits_release(application: Application, reason: Reason | None) -> None:
+    """Cancel the application's booked installation visits and free their places: the
+    installer no longer sees them and the slots can be booked again. The application is
+    already locked, so the order (application, then slot) is the one sales.schedule keeps."""
+    visits = Visit.objects.select_for_update(of=("self",)).filter(
+        application=application, kind=Visit.Kind.INSTALL, state=Visit.State.BOOKED
+    )
+    taken = Counter(visits.values_list("slot_id", flat=True))
+    if not taken:
+        return
+    visits.update(state=Visit.State.CANCELLED, reason=reason)
+    for count in set(taken.values()):  # one update, unless a slot held two of its visits
+        slots = [slot_id for slot_id, n in taken.items() if n == count]
+        Slot.objects.filter(pk__in=slots, booked__gte=count).update(booked=F("booked") - count)

@@ -44,9 +44,12 @@ urlpatterns = [
         paid_not_connected_views.paid_not_connected_memo,
         name="paid_not_connected_memo",
     ),
-    # The installation schedule: the board, booking, teams, route sheets (sales.views.schedule).
+    # The installation schedule: the board, booking, moving and cancelling a visit, teams, route
+    # sheets (sales.views.schedule).
     path("schedule/", schedule_views.board, name="schedule"),
     path("applications/<int:pk>/book/", schedule_views.application_book, name="application_book"),
+    path("visits/<int:pk>/move/", schedule_views.visit_move, name="visit_move"),
+    path("visits/<int:pk>/cancel/", schedule_views.visit_cancel, name="visit_cancel"),
     path("teams/", schedule_views.teams, name="teams"),
     path("teams/new/", schedule_views.team_edit, name="team_new"),
     path("teams/<int:pk>/", schedule_views.team_edit, name="team_edit"),

@@ -11,6 +11,7 @@ from core.tests.factories import UserFactory
 from sales import schedule
 from sales.models import Application, Slot, Team, TeamDay, Visit
 from sales.tests.factories import ApplicationFactory, TeamFactory
+from subscribers.models import Street
 
 S = Application.State
 
@@ -44,6 +45,25 @@ def test_the_board_shows_teams_slots_and_visits(client, coordinator, booked, day
     assert booked.application.number in text
     assert "Ленина, 12" in text
     assert "1/2" in text
+
+
+def test_the_board_escapes_what_it_shows(client, coordinator, booked, day):
+    # The cells are built as markup in Python (sales.schedule.board_html), not by the template.
+    Application.objects.filter(pk=booked.application_id).update(
+        number="<i>A-1</i>", address="<b>x</b>"
+    )
+    Street.objects.filter(pk=booked.application.building.street_id).update(name="<s>Ленина</s>")
+    client.force_login(coordinator)
+    pages = {
+        view: client.get(
+            reverse("sales:schedule"), {"date": day.isoformat(), "view": view}
+        ).content.decode()
+        for view in ("day", "week")
+    }
+    for text in pages.values():
+        assert "&lt;i&gt;A-1&lt;/i&gt;" in text
+        assert "<i>A-1" not in text and "<s>Ленина" not in text
+    assert "&lt;s&gt;Ленина&lt;/s&gt;, 12" in pages["day"]
 
 
 def test_the_week_board_answers_in_a_fixed_number_of_queries(

@@ -17,7 +17,7 @@ from core.forms import add_errors
 
 from .. import services
 from ..forms import ApplicationForm
-from ..models import Application, ApplicationCall, Reason, Source
+from ..models import Application, ApplicationCall, Reason, ReasonKind, Source, Visit
 from ..queue import coordinator_queue
 from ..workflow import APPLICATION
 
@@ -75,11 +75,19 @@ def application_detail(request, pk: int):
         (t, list(Reason.objects.filter(kind=t.reason, active=True)) if t.reason else [])
         for t in APPLICATION.allowed(application.state, request.user)
     ]
+    visits = list(application.visits.select_related("slot__team", "reason"))
+    # Moving and cancelling a booked visit (sales.views.schedule): one list of reasons for all.
+    may_move = request.user.has_perms(("sales.change_visit", "sales.change_application"))
+    booked = may_move and any(v.state == Visit.State.BOOKED for v in visits)
     context = {
         "application": application,
         "steps": steps,
         "events": application.events.select_related("by", "reason"),
-        "visits": application.visits.select_related("slot__team"),
+        "visits": visits,
+        "may_move": may_move,
+        "visit_reasons": (
+            list(Reason.objects.filter(kind=ReasonKind.RESCHEDULED, active=True)) if booked else []
+        ),
         "duplicates": scoped(application.duplicates.all(), request.user),
         "calls": application.calls.select_related("call__operator", "call__script_version__script"),
     }

@@ -1,5 +1,6 @@
 """Pages of the installation schedule: the board of a branch (a day or a week), booking a visit
-for an application, the teams with their days off, and a team's route sheet of a day."""
+for an application, moving or cancelling a booked one, the teams with their days off, and a
+team's route sheet of a day."""
 
 from datetime import date, timedelta
 
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -18,7 +20,7 @@ from core.access import branches_of, scoped
 from core.forms import add_errors
 
 from .. import schedule
-from ..models import Application, Slot, Team, TeamDay
+from ..models import Application, Reason, ReasonKind, Slot, Team, TeamDay, Visit
 from ..schedule_forms import TeamDayForm, TeamForm
 
 
@@ -57,6 +59,12 @@ def board(request):
         # Slots appear as the days come into view: idempotent, and cheap once they exist.
         schedule.slots_ensure(branch=branch, start=max(start, today), end=end)
     grid = schedule.board(branch=branch, start=start, days=length)
+    # One reverse() for the page, not one per visit (a week holds over a thousand).
+    schedule.board_html(
+        grid,
+        day_view=view == "day",
+        application_url=reverse("sales:application", kwargs={"pk": 0})[:-2],
+    )
     return render(
         request,
         "sales/schedule_board.html",
@@ -70,8 +78,6 @@ def board(request):
             "previous": start - timedelta(days=step),
             "next": start + timedelta(days=step),
             "end": end,
-            # One reverse() for the page, not one per visit (a week holds over a thousand).
-            "application_url": reverse("sales:application", kwargs={"pk": 0})[:-2],
         },
     )
 
@@ -131,6 +137,111 @@ def application_book(request, pk: int):
         "sales/schedule_book.html",
         {"application": application, "days": days, "bookable": bookable},
     )
+
+
+# -- moving and cancelling a visit --------------------------------------------------------------
+MOVE_PERMISSIONS = ("sales.change_visit", "sales.change_application")
+
+
+def _visit(request, pk: int) -> Visit:
+    rows = scoped(
+        Visit.objects.select_related("slot__team", "application__branch", "application__building"),
+        request.user,
+        field="slot__team__branch",
+    )
+    visit = rows.filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def _movable(visit: Visit) -> bool:
+    return visit.state == Visit.State.BOOKED and visit.application_id is not None
+
+
+def _rescheduling_reason(request) -> Reason | None:
+    rows = Reason.objects.filter(kind=ReasonKind.RESCHEDULED, active=True)
+    return rows.filter(pk=request.POST.get("reason") or 0).first()
+
+
+# Installers hold change_visit to close their jobs; moving one is the coordinator's, so the
+# application's permission is asked too (its "reschedule" step needs it anyway).
+@permission_required(MOVE_PERMISSIONS, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def visit_move(request, pk: int):
+    visit = _visit(request, pk)
+    if request.method == "POST":
+        slot = scoped(Slot.objects, request.user, field="team__branch")
+        slot = slot.filter(pk=request.POST.get("slot") or 0).first()
+        if slot is None:
+            messages.error(request, _("Choose a slot."))
+        else:
+            try:
+                moved = schedule.visit_move(
+                    visit=visit, slot=slot, by=request.user,
+                    reason=_rescheduling_reason(request), note=request.POST.get("note", ""),
+                )  # fmt: skip
+            except ValidationError as e:
+                messages.error(request, " ".join(e.messages))
+            else:
+                messages.success(
+                    request,
+                    _("The visit is moved: %(slot)s, %(team)s.")
+                    % {"slot": schedule.slot_label(moved.slot), "team": moved.slot.team},
+                )
+                return redirect("sales:application", pk=moved.application_id)
+        visit = _visit(request, pk)
+    days: dict[date, list[Slot]] = {}
+    movable = _movable(visit)
+    if movable:
+        application = visit.application
+        today = schedule.local_now(application.branch).date()
+        end = today + timedelta(days=schedule.BOOKING_DAYS - 1)
+        with transaction.atomic():
+            schedule.slots_ensure(branch=application.branch, start=today, end=end)
+        for slot in schedule.slots_free(application=application, start=today, end=end):
+            if slot.pk != visit.slot_id:
+                days.setdefault(slot.date, []).append(slot)
+    return render(
+        request,
+        "sales/visit_move.html",
+        {
+            "visit": visit,
+            "application": visit.application,
+            "movable": movable,
+            "days": days,
+            "booking_days": schedule.BOOKING_DAYS,
+            "reasons": list(Reason.objects.filter(kind=ReasonKind.RESCHEDULED, active=True)),
+            "posted": request.POST if request.method == "POST" else {},
+        },
+    )
+
+
+@permission_required(MOVE_PERMISSIONS, raise_exception=True)
+@require_POST
+def visit_cancel(request, pk: int):
+    visit = _visit(request, pk)
+    if visit.application_id is None:
+        # A relocation's visit goes with its relocation (sales.relocation.relocation_cancel).
+        messages.error(request, _("Only a booked installation visit can be cancelled here."))
+    else:
+        try:
+            schedule.visit_cancel(
+                visit=visit, by=request.user, reason=_rescheduling_reason(request),
+                note=request.POST.get("note", ""),
+            )  # fmt: skip
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The visit is cancelled and its place in the slot freed."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(back)
+    if visit.application_id is not None:
+        return redirect("sales:application", pk=visit.application_id)
+    return redirect("sales:relocation", pk=visit.relocation_id)
 
 
 # -- teams --------------------------------------------------------------------------------------
