@@ -86,6 +86,8 @@ def generate(monday: date):
                     channel="passive",
                     state=Application.State.SCHEDULED,
                     state_changed_at=now,
+                    contact_due=now,
+                    install_due=now + timedelta(days=5),
                     full_name=f"Bench prospect {i}",
                     phone=f"+7912{i:07d}",
                     address=f"ул. Стендовая, {i % 200 + 1}",

@@ -191,7 +191,7 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True, db_index=True)
     first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
     # SLA clocks: when the first contact and the installation are due (sales.sla).
-    contact_due = models.DateTimeField(_("first contact due"), null=True, blank=True)
+    contact_due = models.DateTimeField(_("first contact due"))
     install_due = models.DateTimeField(_("installation due"), null=True, blank=True)
     connected_at = models.DateTimeField(_("connected"), null=True, blank=True)
     exported_at = models.DateTimeField(_("exported to billing"), null=True, blank=True)

@@ -16,6 +16,7 @@ from core.filtersets import checkboxes
 from core.models import Branch
 from core.registry import Column, Registry
 from core.sql import text_contains
+from subscribers.addresses import STREET_TYPES
 from subscribers.filtersets import at_address, in_buildings
 from subscribers.importing.parse import FieldError, phone_normalize
 from subscribers.privacy import PERMISSION as PRIVACY_PERMISSION
@@ -68,6 +69,8 @@ class ApplicationFilter(django_filters.FilterSet):
 
 
 NUMBER = re.compile(r"\d{2}-\d{6,}")  # an application's number: 26-000123 (services)
+_TYPES = "|".join(sorted(map(re.escape, STREET_TYPES), key=len, reverse=True))
+STREET_TYPE = re.compile(rf"^(?:{_TYPES})(?:\.\s*|\s+)", re.IGNORECASE)  # "ул. ", "пер "
 
 
 def _search(rows, text: str, user):
@@ -94,13 +97,18 @@ def _search(rows, text: str, user):
             rows = rows.alias(phone_reversed=Reverse("phone"))
             found |= Q(phone_reversed__startswith=digits[::-1])
         return rows.filter(found)
-    rows, typed = text_contains(rows, "address", text)
-    found |= Q(building=None) & typed  # an address outside coverage is only the text typed
+    # An address outside coverage is only the text typed: found by the street's own words, as
+    # the "ул." of nearly every address would make its trigrams cost more than they sift.
+    rows, typed = text_contains(rows, "address", STREET_TYPE.sub("", text) or text)
+    found |= Q(building=None) & typed
     words = text.split()
     if len(words) >= 2 and any(ch.isdigit() for ch in words[-1]):
         return rows.filter(found | Q(building__in=at_address(text, user)))
-    rows, by_name = text_contains(rows, "full_name", text)
-    return rows.filter(found | in_buildings(text, user) | by_name)
+    found |= in_buildings(text, user)
+    if not any(ch in ".,;" or ch.isdigit() for ch in text):  # "ул. Ленина" is not a name
+        rows, by_name = text_contains(rows, "full_name", text)
+        found |= by_name
+    return rows.filter(found)
 
 
 APPLICATIONS = Registry(

@@ -95,3 +95,43 @@ def test_the_agent_filter_lists_only_those_credited(client, coordinator, lenina)
     html = client.get(reverse("registry", kwargs={"name": "applications"})).content.decode()
     assert "agent_anna" in html
     assert "never_credited" not in html
+
+
+@pytest.mark.parametrize("sort", ["install_due", "-install_due"])
+def test_keyset_pages_sorted_by_an_empty_able_key_hold_every_row_once(lenina, sort):
+    # core.registry's keyset pagination over a key that may be empty (here an application's
+    # installation clock): such rows come after the others ascending and before them
+    # descending, as PostgreSQL orders them (SQLite is asked for the same), each exactly once.
+    import dataclasses
+    import datetime
+
+    from django.utils import timezone
+
+    from core import registry as core_registry
+    from sales.models import Application
+    from sales.registries import APPLICATIONS
+
+    start = timezone.now()
+    for n in range(65):
+        due = None if n % 4 == 0 else start + datetime.timedelta(minutes=n % 7)
+        ApplicationFactory(building=lenina, number=f"26-{n:06d}", install_due=due)
+    clocked = dataclasses.replace(APPLICATIONS, sorts={"install_due": ("install_due",)})
+    seen, after = [], None
+    while True:
+        page = core_registry.page_of(
+            clocked, Application.objects.all(), sort, after, APPLICATIONS.columns
+        )
+        seen += [(row.install_due, row.pk) for row in page.rows]
+        if page.next_token is None:
+            break
+        after = page.next_token
+    assert len(seen) == 65 == len(set(seen))
+    empty = [pk for due, pk in seen if due is None]
+    dated = [(due, pk) for due, pk in seen if due is not None]
+    assert len(empty) == 17
+    if sort.startswith("-"):
+        assert seen[: len(empty)] == [(None, pk) for pk in sorted(empty, reverse=True)]
+        assert dated == sorted(dated, reverse=True)
+    else:
+        assert seen[len(dated) :] == [(None, pk) for pk in sorted(empty)]
+        assert dated == sorted(dated)
