@@ -14,22 +14,14 @@ measured in the same run: the first page with no filter at all."""
 import argparse
 import os
 import random
-import statistics
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-TARGET_MS = 150
 APPLICATIONS = 500_000
 FLOOR = "first page, no filter"
 AGENTS = 60
 PREFIX = "bench_agent_"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
 
 
 def main() -> None:
@@ -281,62 +273,18 @@ def month_range(index: int) -> dict:
 
 
 def run(samples: int, total: int = APPLICATIONS) -> list[tuple]:
-    from django.conf import settings
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    settings.ALLOWED_HOSTS = ["*"]
+    from bench.search import time_pages
+
     made = generate(total)
     cases, users, count = build_cases(samples)
     print(
         f"Registry of applications on {connection.vendor}: {count:,} applications "
         f"(made in {made:.0f} s), {samples} values per case"
     )
-    url = "/r/applications/"
-    results = []
-    for who, user in (("all branches", users["head"]), ("one branch", users["coordinator"])):
-        client = Client()
-        client.force_login(user)
-        for label, queries in cases:
-            client.get(url, queries[0])  # warm this plan
-            times = []
-            for query in queries:
-                started = time.perf_counter()
-                response = client.get(url, query)
-                times.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
-                    sys.exit(f"{label}: HTTP {response.status_code} for {query}")
-            with CaptureQueriesContext(connection) as captured:
-                client.get(url, queries[-1])
-            print(
-                f"  {who}, {label}: p95 {percentile(times, 0.95):.0f} ms",
-                file=sys.stderr,
-                flush=True,
-            )
-            results.append(
-                (
-                    who,
-                    label,
-                    statistics.median(times),
-                    percentile(times, 0.95),
-                    len(captured.captured_queries),
-                )
-            )
-    floor = next(r for r in results if r[1] == FLOOR)
-    print()
-    print("| user | search or filter | median | p95 | queries | target | reference |")
-    print("|---|---|---|---|---|---|---|")
-    for who, label, median, p95, n in results:
-        mark = "" if p95 < TARGET_MS else " **over**"
-        print(
-            f"| {who} | {label} | {median:.0f} ms | {p95:.0f} ms{mark} | {n} "
-            f"| {TARGET_MS} ms | {floor[3]:.0f} ms ({FLOOR}, p95) |"
-        )
-    worst = max(results, key=lambda r: r[3])
-    print()
-    print(f"slowest p95: {worst[3]:.0f} ms ({worst[0]}: {worst[1]})")
-    return results
+    users = (("all branches", users["head"]), ("one branch", users["coordinator"]))
+    return time_pages("/r/applications/", cases, users)
 
 
 if __name__ == "__main__":

@@ -20,11 +20,6 @@ TEAMS = 50
 BRANCH = "Bench schedule"
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=30, help="requests timed")
@@ -128,6 +123,7 @@ def run(samples: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from bench.search import percentile
     from core.models import StaffProfile
     from core.roles import roles_sync
     from sales.models import Slot, Visit
