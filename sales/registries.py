@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import checkboxes
 from core.models import Branch
-from core.registry import Column, Registry
+from core.registry import Column, Registry, choice_label
 from core.sql import text_contains
 from subscribers.addresses import STREET_TYPES
 from subscribers.filtersets import at_address, in_buildings
@@ -121,13 +121,13 @@ APPLICATIONS = Registry(
     columns=[
         Column("number", _("Number"), link=True),
         Column("created_at", _("Registered")),
-        Column("state", _("State"), value=lambda r: r.get_state_display()),
+        Column("state", _("State"), value=choice_label(Application, "state")),
         Column("full_name", _("Name")),
         Column("phone", _("Phone"), mask=lambda r: mask_phone(r.phone)),
         Column("address", _("Address")),
         Column("flat", _("Flat"), default=False),
-        Column("source", _("Source"), value=lambda r: r.get_source_display()),
-        Column("channel", _("Channel"), value=lambda r: r.get_channel_display(), default=False),
+        Column("source", _("Source"), value=choice_label(Application, "source")),
+        Column("channel", _("Channel"), value=choice_label(Application, "channel"), default=False),
         Column("branch", _("Branch"), value=lambda r: r.branch.name),
         Column("agent", _("Agent"), value=lambda r: r.agent.get_username() if r.agent_id else ""),
         Column("tariff", _("Tariff"), value=lambda r: r.tariff.name if r.tariff_id else ""),
@@ -225,7 +225,7 @@ PAID_NOT_CONNECTED = Registry(
         Column("flat", _("Flat"), mask=lambda r: "**" if r.flat else "", default=False),
         Column("paid", _("Payment taken")),
         Column("paid_at", _("Paid at"), default=False),
-        Column("state", _("State"), value=lambda r: r.get_state_display()),
+        Column("state", _("State"), value=choice_label(Application, "state")),
         Column("days", _("Days waiting"), value=days_waiting),
     ],
     sorts={
@@ -290,7 +290,7 @@ RELOCATIONS = Registry(
         Column("subscriber", _("Subscriber"), value=lambda r: str(r.subscriber)),
         Column("old", _("From"), value=lambda r: _relocation_place(r.old_building, r.old_flat)),
         Column("new", _("To"), value=lambda r: _relocation_place(r.building, r.flat, r.address)),
-        Column("state", _("State"), value=lambda r: r.get_state_display()),
+        Column("state", _("State"), value=choice_label(Relocation, "state")),
         Column("done_at", _("Done"), default=False),
     ],
     sorts={"created_at": ("created_at",)},

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.registry import Column, Registry
+from core.registry import Column, Registry, choice_label
 
 from .filtersets import SubscriberFilter, search_subscribers
 from .models import Subscriber
@@ -36,7 +36,7 @@ SUBSCRIBERS = Registry(
         Column("address", _("Address"), value=_address, mask=_address_masked),
         Column("branch", _("Branch"), value=lambda r: r.branch.name),
         Column("tariff", _("Tariff"), value=lambda r: r.tariff.name if r.tariff else None),
-        Column("status", _("Status"), value=lambda r: r.get_status_display()),
+        Column("status", _("Status"), value=choice_label(Subscriber, "status")),
         Column("technology", _("Technology"), default=False),
         Column("reported_balance", _("Balance")),
         Column("arpu", _("ARPU"), default=False),
