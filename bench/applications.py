@@ -157,7 +157,6 @@ def generate(total: int, seed: int = 42) -> float:
                     "SELECT setval(pg_get_serial_sequence('sales_application', 'id'), "
                     "(SELECT max(id) FROM sales_application))"
                 )
-                cursor.execute("ANALYZE sales_application")
         else:
             marks = ", ".join("%s" for _ in columns)
             sql = f"INSERT INTO sales_application ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
@@ -167,7 +166,14 @@ def generate(total: int, seed: int = 42) -> float:
                         sql,
                         [tuple(_sqlite(v) for v in row) for row in rows[chunk : chunk + 10_000]],
                     )
-                cursor.execute("ANALYZE sales_application")
+    with connection.cursor() as cursor:
+        # As autovacuum leaves a live table: its statistics, and the visibility map that lets
+        # an index answer alone.
+        cursor.execute(
+            "VACUUM ANALYZE sales_application"
+            if connection.vendor == "postgresql"
+            else "ANALYZE sales_application"
+        )
     return time.perf_counter() - started
 
 
