@@ -49,3 +49,19 @@ def coordinator(ural):
 @pytest.fixture
 def head(db):
     return UserFactory(username="head", roles=["head"])
+
+
+@pytest.fixture
+def team(ural):
+    """An installation team of the branch: FTTB, two visits a slot."""
+    from sales.tests.factories import TeamFactory
+
+    return TeamFactory(branch=ural, name="Бригада 1", technologies=["FTTB"], slot_capacity=2)
+
+
+@pytest.fixture
+def day(ural):
+    """Tomorrow in the branch's time."""
+    from sales import schedule
+
+    return schedule.local_now(ural).date() + datetime.timedelta(days=1)

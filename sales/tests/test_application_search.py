@@ -137,9 +137,7 @@ def test_keyset_pages_sorted_by_an_empty_able_key_hold_every_row_once(lenina, so
         assert dated == sorted(dated)
 
 
-def test_ticking_states_lists_the_applications_of_each_by_one_in_list(
-    client, coordinator, lenina
-):
+def test_ticking_states_lists_the_applications_of_each_by_one_in_list(client, coordinator, lenina):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -19,11 +19,6 @@ R = Relocation.State
 
 
 @pytest.fixture
-def day(ural):
-    return schedule.local_now(ural).date() + datetime.timedelta(days=1)
-
-
-@pytest.fixture
 def team(ural, day):
     team = TeamFactory(branch=ural, name="Бригада 1", technologies=["FTTB"], slot_capacity=1)
     schedule.slots_ensure(branch=ural, start=day, end=day + datetime.timedelta(days=14))

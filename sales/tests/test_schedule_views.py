@@ -17,16 +17,6 @@ S = Application.State
 
 
 @pytest.fixture
-def team(ural):
-    return TeamFactory(branch=ural, name="Бригада 1", technologies=["FTTB"], slot_capacity=2)
-
-
-@pytest.fixture
-def day(ural):
-    return schedule.local_now(ural).date() + datetime.timedelta(days=1)
-
-
-@pytest.fixture
 def booked(team, lenina, coordinator, day):
     application = ApplicationFactory(
         building=lenina, state=S.QUALIFIED, full_name="Петров Пётр", flat="17", note="Домофон 17"

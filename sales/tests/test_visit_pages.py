@@ -24,16 +24,6 @@ V = Visit.State
 
 
 @pytest.fixture
-def team(ural):
-    return TeamFactory(branch=ural, name="Бригада 1", technologies=["FTTB"], slot_capacity=2)
-
-
-@pytest.fixture
-def day(ural):
-    return schedule.local_now(ural).date() + datetime.timedelta(days=1)
-
-
-@pytest.fixture
 def late(team, day):
     """The free slot the visit moves to: tomorrow at 14:00."""
     return slot_of(team, day, 14)
