@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, unquote_to_bytes
 BEARERBOX, SMSBOX = "bearerbox", "smsbox"
 FAKESMSC = "/usr/lib/kannel/test/fakesmsc"
 USER, PASSWORD, STATUS_PASSWORD = "abonent", "abonent", "abonent-status"
-GOT = re.compile(r"Got message \d+: <(\S+) (\S+) (\S+) (.*)>$")
+GOT = re.compile(r"Got message \d+: <(\S+) (\S+) (?:udh (\S+) )?(\S+) (.*)>$")
 
 
 def available() -> bool:
@@ -156,21 +156,39 @@ get-url = "{self.mo_url}?from=%p&to=%P&text=%a"
 
     def received(self) -> list[tuple[str, str, str]]:
         """(sender, receiver, text) of each message the fake SMSC got, in order; a text it
-        got as UCS-2 or 8-bit data (which fakesmsc prints URL-encoded) decoded."""
+        got as UCS-2 or 8-bit data (which fakesmsc prints URL-encoded) decoded, and a long
+        one sent in parts (a concatenation header in its UDH) joined once all have come."""
         got = []
         lines = []
         for n in range(1, self.clients + 1):
             path = self.dir / f"fakesmsc.{n}.out"
             if path.exists():
                 lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
+        parts: dict[tuple, dict[int, str]] = {}
         for line in lines:
             match = GOT.search(line)
-            if match:
-                text = match[4]
-                if match[3] in ("ucs-2", "data"):  # URL-encoded bytes, "+" for 0x20
-                    raw = unquote_to_bytes(text.replace("+", "%20"))
-                    text = raw.decode("utf-16-be" if match[3] == "ucs-2" else "latin-1")
-                got.append((match[1], match[2], text))
+            if not match:
+                continue
+            sender, receiver, udh, coding, text = match.groups()
+            if coding in ("ucs-2", "data"):  # URL-encoded bytes, "+" for 0x20
+                raw = unquote_to_bytes(text.replace("+", "%20"))
+                text = raw.decode("utf-16-be" if coding == "ucs-2" else "latin-1")
+                if coding == "data" and udh and len(raw) % 2 == 0:
+                    # A part of a long message prints as "data" whatever its coding: UCS-2
+                    # when it reads as such.
+                    wide = raw.decode("utf-16-be", errors="replace")
+                    if all(ch.isprintable() or ch.isspace() for ch in wide):
+                        text = wide
+            header = unquote_to_bytes(udh) if udh else b""
+            if len(header) >= 6 and header[1] == 0x00:  # 8-bit reference: ref, total, seq
+                ref, total, seq = header[3], header[4], header[5]
+                key = (sender, receiver, ref, total)
+                parts.setdefault(key, {})[seq] = text
+                if len(parts[key]) < total:
+                    continue
+                pieces = parts.pop(key)
+                text = "".join(pieces[i] for i in range(1, total + 1))
+            got.append((sender, receiver, text))
         return got
 
     def stop(self) -> None:
