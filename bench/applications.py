@@ -12,7 +12,6 @@ and prints the median and the 95th percentile beside the target and beside the r
 measured in the same run: the first page with no filter at all."""
 
 import argparse
-import os
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -29,12 +28,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=40, help="values per case")
     parser.add_argument("--applications", type=int, default=APPLICATIONS)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abonent.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    import django
+    from bench import django_setup
 
-    django.setup()
+    django_setup()
     run(args.samples, args.applications)
 
 

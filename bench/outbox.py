@@ -15,7 +15,6 @@ for its delivery reports, then measures in the same run:
 
 import argparse
 import http.client
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -33,12 +32,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=5000, help="SMS to hand over")
     parser.add_argument("--recipients", type=int, default=QUEUE_RECIPIENTS, help="of a campaign")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abonent.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    import django
+    from bench import django_setup
 
-    django.setup()
+    django_setup()
     run(args.messages)
     print()
     queue_run(args.recipients)

@@ -10,7 +10,6 @@ percentile beside the target and beside the reference measured in the same run: 
 `SELECT count(*)` of the same slots."""
 
 import argparse
-import os
 import statistics
 import time
 from datetime import date, datetime, timedelta
@@ -24,12 +23,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=30, help="requests timed")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abonent.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    import django
+    from bench import django_setup
 
-    django.setup()
+    django_setup()
     run(args.samples)
 
 

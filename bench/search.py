@@ -10,7 +10,6 @@ the reference measured in the same run: the first page with no filter at all. It
 number of queries each page ran; every page of the registry must run the same few."""
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -30,12 +29,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, default=40, help="values per case")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "abonent.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench")
-    import django
+    from bench import django_setup
 
-    django.setup()
+    django_setup()
     run(args.samples)
 
 

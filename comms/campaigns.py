@@ -343,10 +343,7 @@ def campaign_launch(*, campaign: Campaign, by, status=Campaign.Status.DRAFT) -> 
             counts = call_list_launch(
                 campaign=campaign, subscribers=recipients(campaign, by), by=by, now=now
             )
-            campaign.status = Campaign.Status.RUNNING
-            campaign.launched_at = now
-            campaign.counts = counts
-            campaign.save(update_fields=["status", "launched_at", "counts"])
+            campaign_started(campaign, counts, now)
             return counts
         rules_lock(shared=False)
         try:
@@ -356,12 +353,17 @@ def campaign_launch(*, campaign: Campaign, by, status=Campaign.Status.DRAFT) -> 
         gateway = gateway_of(campaign.template.channel)
         planned_write(plan.messages, campaign=campaign, gateway=gateway, now=now)
         counts = plan.counts()
-        campaign.status = Campaign.Status.RUNNING
-        campaign.launched_at = now
-        campaign.counts = counts
-        campaign.save(update_fields=["status", "launched_at", "counts"])
+        campaign_started(campaign, counts, now)
         transaction.on_commit(kick)
     return counts
+
+
+def campaign_started(campaign: Campaign, counts: dict[str, int], now) -> None:
+    """The launched campaign runs from `now`, with what its launch queued."""
+    campaign.status = Campaign.Status.RUNNING
+    campaign.launched_at = now
+    campaign.counts = counts
+    campaign.save(update_fields=["status", "launched_at", "counts"])
 
 
 def _move(campaign: Campaign, allowed: set[str], to: str) -> Campaign:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.jobs import run_in_background
 
-from ..campaigns import accounts_of, planned_write, recipients
+from ..campaigns import accounts_of, campaign_started, planned_write, recipients
 from ..models import (
     Answer,
     Campaign,
@@ -410,9 +410,6 @@ def survey_invite_send(*, campaign: Campaign, survey: Survey, by) -> dict[str, i
                 )
             )
         counts = plan.counts()
-        campaign.status = Campaign.Status.RUNNING
-        campaign.launched_at = now
-        campaign.counts = counts
-        campaign.save(update_fields=["status", "launched_at", "counts"])
+        campaign_started(campaign, counts, now)
         transaction.on_commit(kick)
     return counts
