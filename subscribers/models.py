@@ -156,6 +156,7 @@ class Subscriber(models.Model):
     phone = models.CharField(_("phone"), max_length=16, blank=True, db_index=True)
     phone2 = models.CharField(_("second phone"), max_length=16, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     branch = models.ForeignKey(Branch, on_delete=models.PROTECT, verbose_name=_("branch"))
     building = models.ForeignKey(
         Building, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("building")

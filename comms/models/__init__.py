@@ -11,15 +11,19 @@ from .messaging import (
     ContactKind,
     ContactPolicy,
     ContactRefusal,
+    Consent,
     Gateway,
     IncomingMessage,
     Message,
     MessageTemplate,
     OptOut,
+    Outage,
     Purpose,
+    TriggerFiring,
+    TriggerSetting,
 )
 from .scripts import Objection, ObjectionAnswer, ObjectionCategory, Script, ScriptVersion
-from .surveys import Answer, Invitation, Question, Response, Survey, SurveyChannel
+from .surveys import Answer, Invitation, Question, Response, Survey, SurveyChannel, TvChannel
 
 __all__ = [
     "Call",
@@ -43,6 +47,11 @@ __all__ = [
     "OptOut",
     "Contact",
     "ContactRefusal",
+    "Consent",
+    "Outage",
+    "TriggerFiring",
+    "TriggerSetting",
+    "TvChannel",
     "Campaign",
     "Message",
     "IncomingMessage",

@@ -75,6 +75,9 @@ class MessageTemplate(models.Model):
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
     active = models.BooleanField(_("active"), default=True)
+    # A shipped text that promises what only the operator's contract can say (a fee, a term,
+    # when a debt ends the contract): flagged "adapt before use" until the operator edits it.
+    needs_review = models.BooleanField(_("adapt before use"), default=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -167,6 +170,76 @@ class OptOut(models.Model):
         verbose_name_plural = _("opt-outs")
 
 
+class Consent(models.Model):
+    """A subscriber's prior consent to advertising on one channel (Federal Law 38-FZ "On
+    Advertising", art. 18): an advertising SMS, letter or call goes only to those who gave it
+    and have not withdrawn it; an opt-out is not enough. Service messages need none."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+        CALL = "call", _("Calls")
+
+    class Source(models.TextChoices):
+        BILLING = "billing", _("Billing import")
+        CONTRACT = "contract", _("Signed contract or application")
+        CALL = "call", _("Recorded call")
+        WEB = "web", _("Web form")
+        CARD = "card", _("Entered on the card")
+
+    class Withdrawal(models.TextChoices):
+        STOP = "stop", _("STOP message")
+        CARD = "card", _("Withdrawn on the card")
+        BILLING = "billing", _("Billing import")
+
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber",
+        on_delete=models.CASCADE,
+        related_name="consents",
+        db_index=False,  # consent_unique starts with it
+        verbose_name=_("subscriber"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    given_at = models.DateTimeField(_("given"))
+    source = models.CharField(_("how"), max_length=10, choices=Source.choices)
+    given_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)  # the document, the call
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal = models.CharField(
+        _("withdrawn how"), max_length=10, choices=Withdrawal.choices, blank=True
+    )
+    withdrawn_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consent to advertising")
+        verbose_name_plural = _("consents to advertising")
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "channel"], name="consent_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id}: {self.get_channel_display()}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
 class Contact(models.Model):
     """A call or a message made or planned, counted by the limits: the outbox and the call
     log write one for each as it is planned."""
@@ -207,6 +280,7 @@ class ContactRefusal(models.Model):
         WEEK_LIMIT = "week_limit", _("Limit in 7 days")
         MONTH_LIMIT = "month_limit", _("Limit in 30 days")
         OPT_OUT = "opt_out", _("Opted out")
+        NO_CONSENT = "no_consent", _("No consent to advertising")
         NO_TIME = "no_time", _("No allowed time")
 
     subscriber = models.ForeignKey(
@@ -397,3 +471,96 @@ class IncomingMessage(models.Model):
     class Meta:
         verbose_name = _("incoming message")
         verbose_name_plural = _("incoming messages")
+
+
+# -- event messages (3.4.16: each template's trigger) -----------------------------------------------
+class TriggerSetting(models.Model):
+    """Whether an event's message (comms.triggers) goes in a branch, and its parameters there:
+    how many days before, the values only the operator knows (a birthday's {offer})."""
+
+    trigger = models.CharField(_("event"), max_length=40)
+    branch = models.ForeignKey(
+        "core.Branch", on_delete=models.CASCADE, related_name="+", verbose_name=_("branch")
+    )
+    enabled = models.BooleanField(_("on"), default=True)
+    days = models.PositiveSmallIntegerField(_("days"), null=True, blank=True)
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("event message setting")
+        verbose_name_plural = _("event message settings")
+        constraints = [
+            models.UniqueConstraint(fields=["trigger", "branch"], name="trigger_setting_unique"),
+        ]
+
+
+class TriggerFiring(models.Model):
+    """An event's message, once: (trigger, key) is unique, so one event (a payment, a
+    connection, a birthday of a year, an outage) never sends its message twice."""
+
+    trigger = models.CharField(max_length=40)
+    key = models.CharField(max_length=120)
+    subscriber = models.ForeignKey(
+        "subscribers.Subscriber",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)  # why no message went
+    fired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trigger", "key"], name="trigger_firing_unique"),
+        ]
+
+
+class Outage(models.Model):
+    """Planned or emergency works in some buildings or streets, entered once: everyone
+    affected gets the message within the contact rules, and "restored" when it is over."""
+
+    class Kind(models.TextChoices):
+        PLANNED = "planned", _("Planned works")
+        EMERGENCY = "emergency", _("Emergency")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        RESTORED = "restored", _("Restored")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    branch = models.ForeignKey(
+        "core.Branch", on_delete=models.PROTECT, related_name="+", verbose_name=_("branch")
+    )
+    title = models.CharField(_("what"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("expected end"), null=True, blank=True)
+    buildings = models.ManyToManyField(
+        "subscribers.Building", blank=True, related_name="+", verbose_name=_("buildings")
+    )
+    streets = models.ManyToManyField(
+        "subscribers.Street", blank=True, related_name="+", verbose_name=_("streets")
+    )
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["counts"])
+
+    class Meta:
+        verbose_name = _("outage or planned works")
+        verbose_name_plural = _("outages and planned works")
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -23,6 +23,8 @@ class Script(models.Model):
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
     description = models.TextField(_("when it is used"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # A shipped script that promises what only the operator can say: until it is edited.
+    needs_review = models.BooleanField(_("adapt before use"), default=False)
     # The graph being edited; published as a ScriptVersion once it passes the checks.
     draft = models.JSONField(_("draft"), default=dict, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -97,6 +99,9 @@ class Objection(models.Model):
     keywords = models.CharField(_("other words"), max_length=250, blank=True)
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # An answer that promises what only the operator's contract can say: "adapt before use"
+    # until the operator edits the objection or its answers.
+    needs_review = models.BooleanField(_("adapt before use"), default=False)
     history = HistoricalRecords()
 
     class Meta:

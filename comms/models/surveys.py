@@ -240,3 +240,24 @@ class Answer(models.Model):
         indexes = [
             models.Index(fields=["question", "row", "option"], name="answer_question"),
         ]
+
+
+class TvChannel(models.Model):
+    """A channel of the operator's own line-up, which the TV-channel survey (3.2.14) asks
+    about: edited on its page or imported from a file; paid packages included."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    package = models.CharField(_("package"), max_length=80, blank=True)
+    paid = models.BooleanField(_("paid package"), default=False)
+    number = models.PositiveSmallIntegerField(_("number in the line-up"), null=True, blank=True)
+    active = models.BooleanField(_("on air"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("TV channel")
+        verbose_name_plural = _("TV channels")
+        ordering = ["number", "name"]
+
+    def __str__(self) -> str:
+        return self.name
