@@ -123,7 +123,7 @@ def fire(
     return Fired(message)
 
 
-# -- the triggers of the shipped templates (comms/standard.py) ---------------------------------------
+# -- the triggers of the shipped templates (comms/standard.py) ------------------------------------
 # Those the coordination block sends itself (application received, the visit's reminders, a
 # moved slot, the technician on the way) are listed too, so the page shows every template's
 # event; they fire from sales.
@@ -153,7 +153,8 @@ for _trigger in (
         "payment_due",
         _("Monthly fee due"),
         _(
-            "Before the billing date (the 1st), to an active subscriber whose balance will not cover the fee."
+            "Before the billing date (the 1st), to an active subscriber whose balance will "
+            "not cover the fee."
         ),
         days_label=_("days before the billing date"),
         default_days=3,

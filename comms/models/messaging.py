@@ -473,7 +473,7 @@ class IncomingMessage(models.Model):
         verbose_name_plural = _("incoming messages")
 
 
-# -- event messages (3.4.16: each template's trigger) -----------------------------------------------
+# -- event messages (3.4.16: each template's trigger) ---------------------------------------------
 class TriggerSetting(models.Model):
     """Whether an event's message (comms.triggers) goes in a branch, and its parameters there:
     how many days before, the values only the operator knows (a birthday's {offer})."""
