@@ -269,6 +269,8 @@ CELERY_BEAT_SCHEDULE = {
     "sales-daily-report": {"task": "sales.tasks.daily_report_send", "schedule": 900.0},
     # The eve (from 18:00) and morning (from 08:00) SMS of installation visits (sales.schedule).
     "sales-visit-reminders": {"task": "sales.tasks.visit_reminders_send", "schedule": 900.0},
+    # Each branch's daily event messages after 10:00 its time, once a day (comms.triggers).
+    "comms-triggers": {"task": "comms.tasks.triggers_daily_task", "schedule": 900.0},
 }
 # "thread" runs jobs in a daemon thread of the web process (embedded default); "sync" runs them
 # inline (tests); "celery" hands them to the workers.

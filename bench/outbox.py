@@ -115,7 +115,7 @@ def queue_run(recipients: int = QUEUE_RECIPIENTS) -> dict:
         defaults={
             "channel": "sms",
             "purpose": "service",
-            "body": "{addressed}, баланс счёта {account}: {balance} руб. {operator}",
+            "body": "{addressed}, баланс счёта {account}: {balance} {operator}",
         },
     )
     query = f"status=active&tariff={tariff['tariff']}"

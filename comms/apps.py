@@ -7,6 +7,18 @@ class CommsConfig(AppConfig):
     verbose_name = _("Communications")
 
     def ready(self):
+        from subscribers.importing.columns import ColumnHandler
+        from subscribers.importing.columns import register as import_column_register
+
+        from .consent import IMPORT_COLUMNS, import_consents
+
+        # The billing's consent_sms/_email/_call columns, written by SQL in the import's
+        # transaction (subscribers must not import comms).
+        import_column_register(ColumnHandler(tuple(IMPORT_COLUMNS), import_consents))
+        from subscribers.signals import batch_imported
+
+        # The event messages of a billing import, in the background once it has committed.
+        batch_imported.connect(_batch_imported, dispatch_uid="comms.triggers")
         from core import registry
         from subscribers.card import Tab, register_tab
 
@@ -41,6 +53,11 @@ class CommsConfig(AppConfig):
         registry.register(CALL_LIST_ENTRIES)
         SCRIPTS.actions.append(new_script_action)
         registry.register(SCRIPTS)
+        from .registries import OUTAGES
+        from .views.outages import new_outage_action
+
+        OUTAGES.actions.append(new_outage_action)
+        registry.register(OUTAGES)
         from core.myday import Widget
         from core.myday import register as widget_register
 
@@ -67,3 +84,11 @@ class CommsConfig(AppConfig):
                 order=50,
             )
         )
+
+
+def _batch_imported(sender, batch, **kwargs):
+    from core.jobs import run_in_background
+
+    from .tasks import triggers_import_task
+
+    run_in_background(triggers_import_task, batch.pk)

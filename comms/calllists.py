@@ -4,7 +4,8 @@ A campaign whose channel is a call list fills one (`call_list_fill`, set-based).
 takes the next call (`entry_take_next`): their own callbacks that are due first, then entries
 assigned to them, then the shared queue, oldest first. The contact rules are asked at that
 moment (a call is the contact, not the entry): an entry they put off waits until the moment they
-give, one they refuse (an opt-out from offers) leaves the list with the reason logged. Two
+give, one they refuse (an opt-out from offers, consent to advertising calls withdrawn since)
+leaves the list with the reason logged. Two
 operators never get the same entry (row locks, SKIP LOCKED on PostgreSQL). After each attempt
 the entry is done, comes back after the list's pause, waits for its agreed callback, or runs
 out of attempts (`entry_attempt_record`).
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.access import branch_ids
 
+from .consent import consent_channel, consenting, needs_consent
 from .models import Call, CallList, CallListEntry, CallResult, Campaign, ContactKind
 from .services import contact_plan
 
@@ -48,8 +50,12 @@ def _move(entry: CallListEntry, to: str) -> None:
 
 
 def call_list_fill(*, call_list: CallList, subscribers: QuerySet, starts_at: datetime) -> int:
-    """An entry for each subscriber with a phone, in one INSERT … SELECT; returns how many."""
-    rows = subscribers.exclude(phone="").values("pk", "phone")
+    """An entry for each subscriber with a phone — for advertising, only those who consented
+    to calls (38-FZ, art. 18) — in batched INSERTs; returns how many."""
+    rows = subscribers.exclude(phone="")
+    if needs_consent(call_list.purpose):
+        rows = rows.filter(pk__in=consenting(channel=consent_channel(kind=ContactKind.CALL)))
+    rows = rows.values("pk", "phone")
     entries = [
         CallListEntry(call_list=call_list, subscriber_id=r["pk"], phone=r["phone"],
                       not_before=starts_at)
@@ -209,7 +215,13 @@ def call_list_launch(*, campaign: Campaign, subscribers: QuerySet, by, now) -> d
         subscribers=subscribers,
         starts_at=max(campaign.starts_at or now, now),
     )
-    return {"recipients": total, "queued": made, "no_address": total - made}
+    with_phone = subscribers.exclude(phone="").count() if needs_consent(call_list.purpose) else made
+    return {
+        "recipients": total,
+        "queued": made,
+        "no_consent": with_phone - made,
+        "no_address": total - with_phone,
+    }
 
 
 def call_list_progress(call_list: CallList) -> dict:

@@ -1,7 +1,9 @@
 """Campaigns: one template to a segment (or a list of accounts), through the outbox.
 
 Before launch, `campaign_preview` tells how many will get it once the contact rules are applied
-(no phone or e-mail, opted out, deferred), how many SMS parts and what it costs. `campaign_launch`
+(no phone or e-mail, opted out, no consent to advertising, deferred), how many SMS parts and
+what it costs. A marketing campaign reaches only those who consented on its channel (38-FZ,
+art. 18): the others get no message, only a line in the log of refusals. `campaign_launch`
 writes every message in one transaction, set-based: the recipients and their contacts already
 planned are read in a few queries, the rules are the same arithmetic as for one message
 (comms.rules), and the messages, the contacts they reserve and the log of deferrals and
@@ -26,12 +28,14 @@ from django.utils.translation import gettext_lazy
 from core.access import scoped
 from core.jobs import run_in_background
 from core.models import Branch
+from core.money import branch_currencies
 from core.sql import BulkWriter
 from core.sql import db_datetime as dt
 from subscribers.importing.parse import FieldError, phone_normalize
 from subscribers.models import Subscriber
 
 from . import placeholders
+from .consent import consent_channel, consenting, needs_consent
 from .models import (
     CallList,
     Campaign,
@@ -128,21 +132,27 @@ class Planned:
     reason: str = ""
 
 
+NO_CONSENT = ContactRefusal.Reason.NO_CONSENT
+
+
 @dataclass
 class Plan:
     messages: list[Planned] = field(default_factory=list)
     no_address: int = 0
 
     def counts(self) -> dict[str, int]:
-        """Recipients; queued on time, deferred (moved by the rules), refused by them; without
-        an address; the parts of the messages that go."""
+        """Recipients; queued on time, deferred (moved by the rules), refused by them (an
+        opt-out, no allowed time); left out for want of consent to advertising; without an
+        address; the parts of the messages that go."""
         going = [p for p in self.messages if p.at is not None]
         deferred = sum(p.reason != "" for p in going)
+        no_consent = sum(p.reason == NO_CONSENT for p in self.messages)
         return {
             "recipients": len(self.messages) + self.no_address,
             "queued": len(going) - deferred,
             "deferred": deferred,
-            "refused": len(self.messages) - len(going),
+            "refused": len(self.messages) - len(going) - no_consent,
+            "no_consent": no_consent,
             "no_address": self.no_address,
             "parts": sum(p.parts for p in going),
         }
@@ -160,6 +170,14 @@ def campaign_plan(campaign: Campaign, user, *, now=None) -> Plan:
     opted = set()
     if policy.respects_opt_out:
         opted = set(OptOut.objects.filter(subscriber__in=ids).values_list("subscriber", flat=True))
+    consented = None  # everyone, when no consent is needed
+    if needs_consent(template.purpose):
+        channel = consent_channel(kind=ContactKind.MESSAGE, channel=template.channel)
+        consented = set(
+            consenting(channel=channel)
+            .filter(subscriber__in=ids)
+            .values_list("subscriber_id", flat=True)
+        )
     history: dict[int, list] = defaultdict(list)
     for subscriber, day in (
         Contact.objects.filter(
@@ -172,18 +190,27 @@ def campaign_plan(campaign: Campaign, user, *, now=None) -> Plan:
         .values_list("subscriber", "local_date")
     ):
         history[subscriber].append(day)
-    zones = {branch.pk: zoneinfo.ZoneInfo(branch.time_zone) for branch in Branch.objects.all()}
+    branches = list(Branch.objects.all())
+    zones = {branch.pk: zoneinfo.ZoneInfo(branch.time_zone) for branch in branches}
     step = timedelta(minutes=1) / campaign.per_minute if campaign.per_minute else timedelta(0)
     plan = Plan()
     address = "email" if template.channel == Channel.EMAIL else "phone"
-    # Texts in the operator's language (its amounts), entered once for the whole loop.
-    with translation.override(settings.LANGUAGE_CODE):
+    # Texts in the operator's language (its amounts), entered once for the whole loop; each
+    # amount in the currency of the subscriber's branch, from a dict, not a query each.
+    currencies = {branch.pk: branch.currency for branch in branches}
+    with translation.override(settings.LANGUAGE_CODE), branch_currencies(currencies):
         for i, subscriber in enumerate(_read(rows, template)):
             to = getattr(subscriber, address)
             if not to:
                 plan.no_address += 1
                 continue
             asked = (start + step * i).astimezone(zones[subscriber.branch_id])
+            if consented is not None and subscriber.pk not in consented:
+                if subscriber.pk not in opted:  # an opt-out is the reason it tells first
+                    plan.messages.append(
+                        Planned(subscriber, to, "", "", 0, asked, None, NO_CONSENT)
+                    )
+                    continue
             body = placeholders.render(template.body, subscriber, campaign.values)
             subject = placeholders.render(template.subject, subscriber, campaign.values)
             parts = segments(body).parts if template.channel == Channel.SMS else 1
@@ -208,6 +235,7 @@ class Preview:
     parts: int
     cost: Decimal | None
     error: str = ""
+    no_consent: int = 0  # left out of advertising: no consent on the channel
 
 
 def campaign_preview(campaign: Campaign, user) -> Preview:
@@ -227,27 +255,40 @@ def campaign_preview(campaign: Campaign, user) -> Preview:
         no_address=counts["no_address"],
         parts=counts["parts"],
         cost=None if price is None else price * counts["parts"],
+        no_consent=counts["no_consent"],
     )
 
 
 def _call_list_preview(campaign: Campaign, user) -> Preview:
     """A call list's recipients: those with a phone go on the list; an opt-out (for offers)
-    is counted as refused; the hours and limits are asked when each call is taken."""
+    is counted as refused; for advertising, those who gave no consent to calls are left out
+    (comms.calllists.call_list_fill); the hours and limits are asked when each call is
+    taken."""
     rows = recipients(campaign, user)
     total = rows.count()
     with_phone = rows.exclude(phone="")
-    refused = 0
+    refused = no_consent = 0
+    opted = OptOut.objects.filter(subscriber__in=with_phone.values("pk"))
     if policy_for(campaign.script.purpose, ContactKind.CALL).respects_opt_out:
-        refused = OptOut.objects.filter(subscriber__in=with_phone.values("pk")).count()
+        refused = opted.count()
+    else:
+        opted = OptOut.objects.none()
+    if needs_consent(campaign.script.purpose):
+        no_consent = (
+            with_phone.exclude(pk__in=consenting(channel=consent_channel(kind=ContactKind.CALL)))
+            .exclude(pk__in=opted.values("subscriber"))
+            .count()
+        )
     phones = with_phone.count()
     return Preview(
         recipients=total,
-        going=phones - refused,
+        going=phones - refused - no_consent,
         deferred=0,
         refused=refused,
         no_address=total - phones,
         parts=0,
         cost=None,
+        no_consent=no_consent,
     )
 
 
@@ -307,6 +348,8 @@ def planned_write(planned, *, campaign: Campaign, gateway, now) -> None:
                 (sid, "message", template.purpose, decision, p.reason, dt(p.asked),
                  dt(p.at), dt(now))
             )  # fmt: skip
+        if p.reason == NO_CONSENT:
+            continue  # advertising without consent is not written at all, only logged
         if p.at is None:
             status, at, error = Message.Status.FAILED, p.asked, f"contact rules: {p.reason}"
         else:

@@ -182,6 +182,7 @@ def objection_update(
     )
     objection.category, objection.text, objection.keywords = category, text, keywords
     objection.order = order
+    objection.needs_review = False  # a shipped promise the operator has now adapted
     _objection_saved(objection, by)
     _answers_save(objection, answers, by)
     return objection

@@ -35,10 +35,12 @@ from subscribers.importing.parse import FieldError, phone_normalize
 from subscribers.models import Subscriber
 
 from . import placeholders
+from .consent import consent_withdraw
 from .gateways import adapter_for
 from .models import (
     Campaign,
     Channel,
+    Consent,
     ContactKind,
     Gateway,
     IncomingMessage,
@@ -100,7 +102,11 @@ def message_queue(
     status, error = Message.Status.QUEUED, ""
     if subscriber is not None:
         verdict = contact_plan(
-            subscriber=subscriber, kind=ContactKind.MESSAGE, purpose=purpose, asked=not_before
+            subscriber=subscriber,
+            kind=ContactKind.MESSAGE,
+            purpose=purpose,
+            channel=channel,
+            asked=not_before,
         )
         if verdict.at is None:
             status, error = Message.Status.FAILED, f"contact rules: {verdict.reason}"
@@ -362,7 +368,7 @@ def mo_url() -> str:
 @transaction.atomic
 def incoming_record(*, sender: str, receiver: str, text: str):
     """Keep a message from a subscriber; "STOP" (or "СТОП") opts every subscriber with that
-    phone out of marketing."""
+    phone out of marketing and withdraws their consent to advertising by SMS."""
     try:
         phone = phone_normalize(sender)
     except FieldError:
@@ -377,4 +383,9 @@ def incoming_record(*, sender: str, receiver: str, text: str):
     if " ".join(text.upper().split()) in STOP_WORDS:
         for subscriber in subscribers:
             opt_out_set(subscriber=subscriber, source=OptOut.Source.STOP)
+            consent_withdraw(
+                subscriber=subscriber,
+                channel=Consent.Channel.SMS,
+                withdrawal=Consent.Withdrawal.STOP,
+            )
     return message

@@ -15,9 +15,10 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.conf import settings
-from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from core import money
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -30,6 +31,9 @@ class Placeholder:
     # (subscriber or None, the caller's values) → the text; None when it cannot be known
     value: Callable[[object, Mapping], str | None] = lambda subscriber, values: None
     related: tuple[str, ...] = ()  # what the value reads beyond the subscriber's own row
+    # An amount: written with the currency of the subscriber's branch, also when the caller
+    # gives a number rather than a text.
+    money: bool = False
 
 
 _PLACEHOLDERS: dict[str, Placeholder] = {}
@@ -111,12 +115,14 @@ def render(text: str, subscriber=None, values: Mapping | None = None, *, sample=
     for name in names_in(text):
         placeholder = _PLACEHOLDERS.get(name)
         value = values.get(name)
+        if isinstance(value, Decimal | int | float) and placeholder and placeholder.money:
+            value = _money(value, subscriber)
         if value is None and placeholder is not None:
             value = placeholder.value(subscriber, values)
         if value is None and sample and placeholder is not None:
             value = placeholder.sample
             if isinstance(value, Decimal):
-                value = _money(value)
+                value = _money(value, subscriber)
         if value is None:
             raise TextError(_("No value for {%(name)s}.") % {"name": name})
         filled[name] = value
@@ -128,15 +134,34 @@ CALLER_GIVEN = {"due_date", "amount", "slot", "when", "offer", "link"}
 
 
 # -- the subscriber's own ----------------------------------------------------------------------
-def _money(amount: Decimal | None) -> str | None:
-    """An amount as the operator's language writes it (a message reads the same whoever
-    sends it, whatever the language of their screen)."""
+def _currency(subscriber) -> str:
+    """The currency of the subscriber's branch: the branch already read with a model instance,
+    else by its id (a dict lookup inside core.money.branch_currencies()); without a subscriber,
+    the default currency."""
+    if subscriber is None:
+        return money.default_currency()
+    cached = getattr(getattr(subscriber, "_state", None), "fields_cache", {}).get("branch")
+    if cached is not None:
+        return cached.currency
+    return money.currency_of(getattr(subscriber, "branch_id", None))
+
+
+def _money(amount: Decimal | None, subscriber=None) -> str | None:
+    """An amount with the short name of the subscriber's currency, as the operator's language
+    writes it («550,00 руб.», «550,00 тг»): a message reads the same whoever sends it, whatever
+    the language of their screen."""
     if amount is None:
         return None
-    if translation.get_language() == settings.LANGUAGE_CODE:
-        return formats.number_format(amount, 2, use_l10n=True)
-    with translation.override(settings.LANGUAGE_CODE):
-        return formats.number_format(amount, 2, use_l10n=True)
+    return money.money_text(amount, _currency(subscriber))
+
+
+def _money_of(attr: str):
+    def value(subscriber, values):
+        if subscriber is None:
+            return None
+        return _money(attr_path(subscriber, attr), subscriber)
+
+    return value
 
 
 def _addressed(subscriber) -> str | None:
@@ -174,16 +199,25 @@ for _placeholder in (
         "addressed", _("First name and patronymic"), _("Ivan Ivanovich"), lambda s, v: _addressed(s)
     ),
     Placeholder("account", _("Account"), "30000001", _of("account")),
-    Placeholder("balance", _("Balance"), Decimal("-550.00"), _of("reported_balance", _money)),
+    # The balance keeps its sign («-550,00 руб.»); the debt is written positive, 0 without one.
+    Placeholder(
+        "balance", _("Balance"), Decimal("-550.00"), _money_of("reported_balance"), money=True
+    ),
     Placeholder(
         "debt",
         _("Debt"),
         Decimal("550.00"),
-        lambda s, v: None if s is None else _money(max(-s.reported_balance, Decimal(0))),
+        lambda s, v: None if s is None else _money(max(-s.reported_balance, Decimal(0)), s),
+        money=True,
     ),
     Placeholder("tariff", _("Tariff"), _("Home 100"), _of("tariff.name"), ("tariff",)),
     Placeholder(
-        "fee", _("Monthly fee"), Decimal("550.00"), _of("tariff.monthly_fee", _money), ("tariff",)
+        "fee",
+        _("Monthly fee"),
+        Decimal("550.00"),
+        _money_of("tariff.monthly_fee"),
+        ("tariff",),
+        money=True,
     ),
     Placeholder(
         "address",
@@ -194,7 +228,7 @@ for _placeholder in (
     ),
     # Given by the block that sends the message (the sample is what a preview shows).
     Placeholder("due_date", _("Due date"), "25.11"),
-    Placeholder("amount", _("Amount"), Decimal("550.00")),
+    Placeholder("amount", _("Amount"), Decimal("550.00"), money=True),
     Placeholder("slot", _("Installation slot"), _("27.11, 14:00–16:00")),
     Placeholder("when", _("Date and time"), _("27.11 at 10:00")),
     Placeholder("offer", _("Offer"), _("a month at half price")),

@@ -8,7 +8,7 @@ action in another block (comms.outcomes) and its SMS after the call (the outbox)
 the same transaction as the record."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from subscribers.models import Subscriber
 
-from . import graph, outcomes, placeholders
+from . import graph, outcomes, placeholders, triggers
 from .models import (
     Call,
     CallListEntry,
@@ -212,10 +212,11 @@ def call_finish(
                 _("The SMS after the call needs: %(names)s.")
                 % {"names": ", ".join(str(m) for m in missing)}
             )
+        due = _promised_date(call, node, values or {})  # a past date refused before any write
         call.outcome = node["outcome"]
         call.outcome_title = node.get("title", "")[:120]
         call.success = bool(node.get("success"))
-        call.action_result = "; ".join(_follow_up(call, node, by, values or {}))[:250]
+        call.action_result = "; ".join(_follow_up(call, node, by, values or {}, due=due))[:250]
     call.result = result
     call.note = note.strip()
     call.ended_at = now
@@ -242,8 +243,18 @@ def values_needed(node: dict, values: dict) -> list[placeholders.Placeholder]:
     ]
 
 
-def _follow_up(call: Call, node: dict, by, values: dict) -> list[str]:
-    """Start the end step's action and queue its SMS; what they did, for the record."""
+def _promised_date(call: Call, node: dict, values: dict) -> date | None:
+    """The date the subscriber promised, when the end step's SMS reminds of a promise and
+    the operator typed one that reads as a date (a past one is refused)."""
+    if call.subscriber is None or node.get("message") != triggers.get("promise_reminder").template:
+        return None
+    today = timezone.localdate(timezone=call.subscriber.branch.tz)
+    return triggers.due_date_parse(values.get("due_date"), today=today)
+
+
+def _follow_up(call: Call, node: dict, by, values: dict, due: date | None = None) -> list[str]:
+    """Start the end step's action and queue its SMS (a promise's reminder for the day before
+    the promised date); what they did, for the record."""
     done: list[str] = []
     if node.get("action"):
         action = outcomes.get(node["action"])
@@ -258,6 +269,30 @@ def _follow_up(call: Call, node: dict, by, values: dict) -> list[str]:
         template = MessageTemplate.objects.filter(code=node["message"], active=True).first()
         if template is None:
             done.append(_("SMS not sent: the template is not in use."))
+        elif due is not None:
+            fired = triggers.promise_reminder_schedule(
+                subscriber=call.subscriber, due=due, amount=values.get("amount"),
+                key=f"call:{call.pk}",
+            )  # fmt: skip
+            if fired.message is None:
+                reason = {
+                    triggers.OFF: _("the reminder is turned off in the branch (Event messages)"),
+                    triggers.ALREADY: _("it is queued already"),
+                    triggers.NO_TEMPLATE: _("the template is not in use"),
+                    triggers.NO_GATEWAY: _("no gateway sends SMS yet"),
+                }.get(fired.skipped, fired.skipped)
+                done.append(_("SMS not sent: %(reason)s") % {"reason": reason})
+            else:
+                done.append(
+                    _("%(template)s: %(status)s, %(when)s")
+                    % {
+                        "template": template.name,
+                        "status": fired.message.get_status_display(),
+                        "when": timezone.localtime(
+                            fired.message.not_before, call.subscriber.branch.tz
+                        ).strftime("%d.%m.%Y %H:%M"),
+                    }
+                )
         else:
             try:
                 message = template_queue(

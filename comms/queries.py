@@ -2,6 +2,7 @@
 what a send costs."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from . import placeholders
@@ -48,3 +49,106 @@ def preview(*, channel: str, subject: str, body: str, subscriber=None) -> Previe
         cost = None if price is None else price * parts.parts
         return Preview("", body, parts, cost)
     return Preview(subject, body, None, price)
+
+
+# -- event messages (comms.triggers) -------------------------------------------------------------
+@dataclass(frozen=True)
+class TriggerRow:
+    trigger: object  # comms.triggers.Trigger
+    template: object | None  # its MessageTemplate, when installed
+    settings: list  # the TriggerSetting in force in each branch shown, in their order
+    fired: int  # firings in the last 30 days
+    not_sent: int  # of them, without a message (no address, no value)
+
+
+def trigger_firings(days: int = 30, now=None) -> dict[str, tuple[int, int]]:
+    """trigger → (fired, of them without a message) in the last `days` days. Firings are
+    numbered as they happen, so the window starts after the newest older one (found reading
+    the primary key back from the newest), and the count reads only the window's rows."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from .models import TriggerFiring
+    from .triggers import RUN
+
+    since = (now or timezone.now()) - timedelta(days=days)
+    older = (
+        TriggerFiring.objects.filter(fired_at__lt=since)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    rows = (
+        TriggerFiring.objects.filter(pk__gt=older or 0)
+        .exclude(trigger=RUN)
+        .values("trigger")
+        .annotate(n=Count("pk"), empty=Count("pk", filter=Q(message=None)))
+    )
+    return {r["trigger"]: (r["n"], r["empty"]) for r in rows}
+
+
+def trigger_rows(branches) -> list[TriggerRow]:
+    """Every registered trigger with its template, its setting in each branch and its count."""
+    from . import triggers
+    from .models import MessageTemplate
+
+    branches = list(branches)
+    registered = triggers.registered()
+    templates = MessageTemplate.objects.in_bulk([t.template for t in registered], field_name="code")
+    fired = trigger_firings()
+    saved = _saved_settings(branches)
+    rows = []
+    for trigger in registered:
+        n, empty = fired.get(trigger.code, (0, 0))
+        rows.append(
+            TriggerRow(
+                trigger=trigger,
+                template=templates.get(trigger.template),
+                settings=[
+                    saved.get((trigger.code, b.pk)) or triggers.setting_default(trigger, b.pk)
+                    for b in branches
+                ],
+                fired=n,
+                not_sent=empty,
+            )
+        )
+    return rows
+
+
+def triggers_of_template(template, branches) -> list[TriggerRow]:
+    """The triggers that send this template, with their settings in the branches."""
+    from . import triggers
+
+    branches = list(branches)
+    saved = _saved_settings(branches)
+    return [
+        TriggerRow(
+            trigger=t,
+            template=template,
+            settings=[
+                saved.get((t.code, b.pk)) or triggers.setting_default(t, b.pk) for b in branches
+            ],
+            fired=0,
+            not_sent=0,
+        )
+        for t in triggers.registered()
+        if t.template == template.code
+    ]
+
+
+def _saved_settings(branches) -> dict:
+    from .models import TriggerSetting
+
+    ids = [b.pk for b in branches]
+    return {(s.trigger, s.branch_id): s for s in TriggerSetting.objects.filter(branch_id__in=ids)}
+
+
+def trigger_history(branches, limit: int = 50) -> list:
+    """The latest changes of the event message settings of these branches: who, when, what."""
+    from .models import TriggerSetting
+
+    return list(
+        TriggerSetting.history.filter(branch_id__in=[b.pk for b in branches])
+        .select_related("history_user", "branch")
+        .order_by("-history_date", "-history_id")[:limit]
+    )

@@ -6,9 +6,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.filtersets import checkboxes
-from core.registry import Column, Registry
+from core.registry import Action, Column, Registry
 from subscribers.privacy import PERMISSION as PRIVACY_PERMISSION
 from subscribers.privacy import mask_email, mask_phone
 
@@ -36,6 +37,10 @@ class MessageTemplateFilter(django_filters.FilterSet):
         label=_("Active"),
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
     )
+    needs_review = django_filters.BooleanFilter(
+        label=_("Adapt before use"),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = MessageTemplate
@@ -44,6 +49,18 @@ class MessageTemplateFilter(django_filters.FilterSet):
 
 def _search(rows, text: str, user):
     return rows.filter(Q(name__icontains=text) | Q(body__icontains=text) | Q(code=text))
+
+
+def to_adapt_action(request, query: str) -> Action | None:
+    """The header's count of shipped texts still to adapt, linking to them; none when none."""
+    count = MessageTemplate.objects.filter(needs_review=True).count()
+    if not count:
+        return None
+    label = ngettext(
+        "%(count)s text to adapt before use", "%(count)s texts to adapt before use", count
+    ) % {"count": count}
+    url = reverse("registry", kwargs={"name": "message_templates"}) + "?needs_review=true"
+    return Action(label, url, name="templates-to-adapt")
 
 
 MESSAGE_TEMPLATES = Registry(
@@ -60,9 +77,15 @@ MESSAGE_TEMPLATES = Registry(
         Column("trigger", _("When it goes")),
         Column("body", _("Text"), default=False),
         Column("active", _("Active")),
+        Column(
+            "needs_review",
+            _("Adapt before use"),
+            value=lambda r: _("Adapt before use") if r.needs_review else None,
+        ),
         Column("code", _("Code"), default=False),
         Column("updated_at", _("Updated"), default=False),
     ],
+    actions=[to_adapt_action],
     sorts={"name": ("name",), "updated_at": ("updated_at",)},
     default_sort="name",
     search=_search,
@@ -431,4 +454,57 @@ SURVEYS = Registry(
     search_help=_("Part of the name, or the code."),
     link=lambda r: reverse("comms:survey", kwargs={"pk": r.pk}),
     prepare=lambda rows: rows.annotate(question_count=Count("questions")),
+)
+
+
+# -- outages and planned works ------------------------------------------------------------------
+from subscribers.filtersets import user_branches  # noqa: E402
+
+from .models import Outage  # noqa: E402
+
+
+class OutageFilter(django_filters.FilterSet):
+    kind = checkboxes(_("Kind"), Outage.Kind.choices)
+    state = checkboxes(_("State"), Outage.State.choices)
+    branch = django_filters.ModelMultipleChoiceFilter(
+        label=_("Branch"), queryset=user_branches, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
+    starts = django_filters.DateFromToRangeFilter(
+        field_name="starts_at",
+        label=_("Starts"),
+        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Outage
+        fields = []
+
+
+OUTAGES = Registry(
+    name="outages",
+    model=Outage,
+    title=_("Outages and works"),
+    description=_(
+        "Planned works and emergencies by building or street, and the messages they sent to "
+        "those affected."
+    ),
+    permission="comms.view_outage",
+    filterset=OutageFilter,
+    columns=[
+        Column("title", _("What"), link=True),
+        Column("kind", _("Kind"), value=lambda r: r.get_kind_display()),
+        Column("state", _("State"), value=lambda r: r.get_state_display()),
+        Column("branch", _("Branch"), value=lambda r: r.branch.name),
+        Column("starts_at", _("Starts")),
+        Column("ends_at", _("Expected end")),
+        Column("affected", _("Affected"), value=lambda r: r.counts.get("affected")),
+        Column("created_at", _("Entered"), default=False),
+    ],
+    sorts={"starts_at": ("starts_at",), "created_at": ("created_at",)},
+    default_sort="-starts_at",
+    search=lambda rows, text, user: rows.filter(title__icontains=text),
+    search_help=_("Part of what it is."),
+    branch_field="branch",
+    link=lambda r: reverse("comms:outage", kwargs={"pk": r.pk}),
+    select_related=("branch",),
 )

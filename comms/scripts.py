@@ -59,6 +59,7 @@ class ObjectionLink:
     code: str
     text: str  # "" when the book has no such objection
     answers: tuple[str, ...] = ()
+    needs_review: bool = False  # a shipped answer not yet adapted: not to be read out unchecked
 
 
 @dataclass
@@ -158,7 +159,10 @@ def _objections(codes: set[str], *, answers: bool) -> dict[str, ObjectionLink]:
         rows = rows.prefetch_related("answers")
     return {
         o.code: ObjectionLink(
-            o.code, o.text, tuple(a.text for a in o.answers.all()) if answers else ()
+            o.code,
+            o.text,
+            tuple(a.text for a in o.answers.all()) if answers else (),
+            o.needs_review,
         )
         for o in rows
     }
@@ -498,7 +502,7 @@ def script_publish(*, script: Script, by, note: str = "") -> ScriptVersion:
         raise ValidationError({"note": _("At most %(count)s characters.") % {"count": max_note}})
     try:
         with transaction.atomic():
-            return ScriptVersion.objects.create(
+            version = ScriptVersion.objects.create(
                 script=locked,
                 number=(current.number if current else 0) + 1,
                 graph=draft,
@@ -507,3 +511,9 @@ def script_publish(*, script: Script, by, note: str = "") -> ScriptVersion:
             )
     except IntegrityError:  # published meanwhile (SQLite locks no row)
         raise ValidationError(_("This version is already published.")) from None
+    if locked.needs_review:  # the operator's own version of a shipped script's promises
+        locked.needs_review = False
+        locked._history_user = by
+        locked.save(update_fields=["needs_review"])
+        script.needs_review = False
+    return version

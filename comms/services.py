@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from subscribers.models import Subscriber
 
 from . import placeholders
+from .consent import consent_channel, has_consent, needs_consent
 from .models import (
     Channel,
     Contact,
@@ -97,8 +98,10 @@ def template_create(*, by, code: str | None = None, **fields) -> MessageTemplate
 
 @transaction.atomic
 def template_update(*, template: MessageTemplate, by, **fields) -> MessageTemplate:
+    """Save the operator's edit; a shipped text marked "adapt before use" is theirs now."""
     for name, value in template_clean(fields, exclude=template.pk).items():
         setattr(template, name, value)
+    template.needs_review = False
     return _saved(template)
 
 
@@ -150,11 +153,18 @@ def rules_lock(*, shared: bool) -> None:
 
 
 def contact_plan(
-    *, subscriber, kind: str, purpose: str, asked: datetime | None = None, defer: bool = True
+    *,
+    subscriber,
+    kind: str,
+    purpose: str,
+    channel: str = "",
+    asked: datetime | None = None,
+    defer: bool = True,
 ) -> Verdict:
     """Plan one contact (a call, a message) with the subscriber under the contact rules: the
     moment asked for (now by default) when it keeps them, else the earliest that does (a
-    deferral), or none (a refusal: an opt-out, or no allowed moment within the horizon). A
+    deferral), or none (a refusal: an opt-out; for marketing, no consent on the `channel` — a
+    message's sms or email, a call's own; or no allowed moment within the horizon). A
     planned contact is recorded, so the next plan counts it; a deferral or refusal is logged
     with its reason. Contacts of one subscriber are planned one at a time (the row is locked),
     so two workers cannot both take the day's last allowed call. With `defer=False` a contact
@@ -168,6 +178,10 @@ def contact_plan(
         policy = policy_for(purpose, kind)
         if policy.respects_opt_out and OptOut.objects.filter(subscriber=subscriber).exists():
             verdict = Verdict(None, ContactRefusal.Reason.OPT_OUT)
+        elif needs_consent(purpose) and not has_consent(
+            subscriber=subscriber, channel=consent_channel(kind=kind, channel=channel)
+        ):
+            verdict = Verdict(None, ContactRefusal.Reason.NO_CONSENT)
         else:
             days = sorted(
                 Contact.objects.filter(

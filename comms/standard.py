@@ -54,22 +54,22 @@ TEMPLATES = [
     ("welcome", SMS, SERVICE, {
         "ru": ("Добро пожаловать", "Абонент подключён", "",
                "{operator}: вы подключены! Лицевой счёт {account}, тариф «{tariff}», "
-               "{fee} руб./мес. Поддержка: {support_phone}"),
+               "{fee} в месяц. Поддержка: {support_phone}"),
         "en": ("Welcome", "The subscriber is connected", "",
                "{operator}: you are connected! Account {account}, tariff {tariff}, {fee} a "
                "month. Support: {support_phone}"),
     }),
     ("payment_due", SMS, SERVICE, {
         "ru": ("Скоро списание абонентской платы", "За 3 дня до списания, если баланса "
-               "не хватит", "", "{operator}: {due_date} спишется абонентская плата {fee} руб. "
-               "Баланс счёта {account}: {balance} руб."),
+               "не хватит", "", "{operator}: {due_date} спишется абонентская плата {fee}, "
+               "баланс счёта {account}: {balance}"),
         "en": ("Monthly fee due soon", "3 days before the charge, when the balance will not "
                "cover it", "", "{operator}: the monthly fee of {fee} is charged on {due_date}. "
                "Balance of account {account}: {balance}."),
     }),
     ("low_balance", SMS, SERVICE, {
         "ru": ("Баланс заканчивается", "Баланса хватит меньше чем на 3 дня", "",
-               "{operator}: на счёте {account} осталось {balance} руб. Пополните, чтобы "
+               "{operator}: баланс счёта {account} — {balance}, пополните его, чтобы "
                "интернет работал без перерыва."),
         "en": ("Balance running low", "The balance lasts less than 3 days", "",
                "{operator}: account {account} has {balance} left. Top it up to stay online "
@@ -77,14 +77,14 @@ TEMPLATES = [
     }),
     ("debt_first", SMS, DEBT, {
         "ru": ("Долг: первое напоминание", "1–5 день просрочки", "",
-               "{operator}: по счёту {account} задолженность {debt} руб. Пожалуйста, оплатите "
-               "до {due_date}."),
+               "{operator}: задолженность по счёту {account} — {debt}, пожалуйста, оплатите "
+               "её до {due_date}."),
         "en": ("Debt: first reminder", "Days 1–5 overdue", "",
                "{operator}: account {account} owes {debt}. Please pay by {due_date}."),
     }),
     ("debt_suspension_warning", SMS, DEBT, {
         "ru": ("Долг: предупреждение о приостановке", "6–10 день просрочки", "",
-               "{operator}: долг по счёту {account} {debt} руб. Без оплаты до {due_date} "
+               "{operator}: долг по счёту {account} — {debt}; без оплаты до {due_date} "
                "услуги будут приостановлены. {support_phone}"),
         "en": ("Debt: suspension warning", "Days 6–10 overdue", "",
                "{operator}: account {account} owes {debt}. Unless paid by {due_date}, the "
@@ -92,24 +92,25 @@ TEMPLATES = [
     }),
     ("debt_suspended", SMS, DEBT, {
         "ru": ("Услуги приостановлены за долг", "Услуги приостановлены", "",
-               "{operator}: услуги по счёту {account} приостановлены, долг {debt} руб. После "
-               "оплаты доступ вернётся автоматически."),
+               "{operator}: услуги по счёту {account} приостановлены за долг {debt} и "
+               "вернутся автоматически после оплаты."),
         "en": ("Service suspended for debt", "The service is suspended", "",
                "{operator}: the service of account {account} is suspended, debt {debt}. It "
                "comes back on its own once paid."),
     }),
     ("debt_final_notice", SMS, DEBT, {
-        "ru": ("Долг: последнее уведомление", "30 дней просрочки, перед расторжением "
-               "договора", "", "{operator}: долг {debt} руб. по счёту {account} не оплачен. "
-               "Без оплаты до {due_date} договор будет расторгнут, долг взыскан. "
+        "ru": ("Долг: последнее уведомление", "30 дней просрочки", "",
+               "{operator}: долг {debt} по счёту {account} не оплачен. Без оплаты до "
+               "{due_date} услуги могут быть отключены в соответствии с договором. "
                "{support_phone}"),
-        "en": ("Debt: final notice", "30 days overdue, before the contract ends", "",
-               "{operator}: the debt of {debt} on account {account} is unpaid. Unless paid by "
-               "{due_date}, the contract ends and the debt is claimed. {support_phone}"),
+        "en": ("Debt: final notice", "30 days overdue", "",
+               "{operator}: the debt of {debt} on account {account} is unpaid. Unless it is "
+               "paid by {due_date}, the service may be disconnected as your contract provides. "
+               "{support_phone}"),
     }),
     ("promise_reminder", SMS, DEBT, {
         "ru": ("Напоминание об обещанном платеже", "Накануне даты обещанного платежа", "",
-               "{operator}: напоминаем, вы обещали оплатить {amount} руб. по счёту {account} "
+               "{operator}: напоминаем, вы обещали оплатить {amount} по счёту {account} "
                "до {due_date}. Спасибо!"),
         "en": ("Promised payment reminder", "The day before the promised payment date", "",
                "{operator}: a reminder that you promised to pay {amount} on account {account} "
@@ -117,8 +118,8 @@ TEMPLATES = [
     }),
     ("payment_received", SMS, SERVICE, {
         "ru": ("Платёж получен", "Платёж зачислен на счёт", "",
-               "{operator}: получен платёж {amount} руб. Баланс счёта {account}: {balance} "
-               "руб. Спасибо!"),
+               "{operator}: спасибо, платёж {amount} получен! Баланс счёта {account}: "
+               "{balance}"),
         "en": ("Payment received", "A payment is credited to the account", "",
                "{operator}: payment of {amount} received. Balance of account {account}: "
                "{balance}. Thank you!"),
@@ -149,7 +150,7 @@ TEMPLATES = [
     }),
     ("tariff_changed", SMS, SERVICE, {
         "ru": ("Тариф изменён", "Тариф абонента сменился", "",
-               "{operator}: с {due_date} ваш тариф — «{tariff}», {fee} руб./мес."),
+               "{operator}: с {due_date} ваш тариф — «{tariff}», {fee} в месяц."),
         "en": ("Tariff changed", "The subscriber's tariff changed", "",
                "{operator}: from {due_date} your tariff is {tariff}, {fee} a month."),
     }),
@@ -188,21 +189,22 @@ TEMPLATES = [
     ("debt_letter", EMAIL, DEBT, {
         "ru": ("Письмо о задолженности", "На 10 день просрочки, абонентам с e-mail",
                "Задолженность по счёту {account}",
-               "Здравствуйте, {addressed}!\n\nПо вашему лицевому счёту {account} образовалась "
-               "задолженность {debt} руб. Пожалуйста, оплатите её до {due_date}, чтобы услуги "
-               "не были приостановлены.\n\nЕсли вы уже оплатили, не обращайте внимания на это "
-               "письмо. Вопросы: {support_phone}.\n\n{operator}"),
+               "Здравствуйте, {addressed}!\n\nЗадолженность по вашему лицевому счёту {account} "
+               "составляет {debt} — пожалуйста, оплатите её до {due_date}: иначе услуги могут "
+               "быть приостановлены в соответствии с договором.\n\nЕсли вы уже оплатили, не "
+               "обращайте внимания на это письмо. Вопросы: {support_phone}.\n\n{operator}"),
         "en": ("Debt letter", "Day 10 overdue, to subscribers with an e-mail",
                "Amount owed on account {account}",
                "Hello {addressed},\n\nYour account {account} owes {debt}. Please pay it by "
-               "{due_date} so that the service is not suspended.\n\nIf you have already paid, "
-               "please ignore this letter. Questions: {support_phone}.\n\n{operator}"),
+               "{due_date}: otherwise the service may be suspended as your contract provides."
+               "\n\nIf you have already paid, please ignore this letter. Questions: "
+               "{support_phone}.\n\n{operator}"),
     }),
     ("welcome_letter", EMAIL, SERVICE, {
         "ru": ("Письмо новому абоненту", "Абонент подключён и оставил e-mail",
                "Добро пожаловать в {operator}",
                "Здравствуйте, {addressed}!\n\nВы подключены. Ваш лицевой счёт {account}, тариф "
-               "«{tariff}», {fee} руб. в месяц. Абонентская плата списывается в начале "
+               "«{tariff}», {fee} в месяц. Абонентская плата списывается в начале "
                "месяца.\n\nПоддержка круглосуточно: {support_phone}.\n\n{operator}"),
         "en": ("Welcome letter", "The subscriber is connected and gave an e-mail",
                "Welcome to {operator}",
@@ -212,6 +214,18 @@ TEMPLATES = [
     }),
 ]
 # fmt: on
+
+# Texts that promise what only the operator's contract and practice can say: installed marked
+# "adapt before use" (MessageTemplate.needs_review) until the operator saves an edit of them.
+NEEDS_REVIEW = {
+    "debt_suspension_warning",  # when a debt suspends the service
+    "debt_suspended",  # that it comes back on its own once paid
+    "debt_final_notice",  # what the contract allows after 30 days
+    "debt_letter",  # the same, in a letter
+    "planned_works",  # breaks of up to 2 hours
+    "winback_offer",  # connected within a day
+    "welcome_letter",  # support around the clock, the fee charged at the start of the month
+}
 
 
 def standard_templates(language: str | None = None) -> list[dict]:
@@ -228,6 +242,7 @@ def standard_templates(language: str | None = None) -> list[dict]:
             "trigger": texts[language][1],
             "subject": texts[language][2],
             "body": texts[language][3],
+            "needs_review": code in NEEDS_REVIEW,
         }
         for code, channel, purpose, texts in TEMPLATES
     ]

@@ -3,8 +3,11 @@ from django.urls import path
 from .views import calls as call_views
 from .views import messaging as views
 from .views import objections as objection_views
+from .views import outages as outage_views
 from .views import scripts as script_views
 from .views import surveys
+from .views import triggers as trigger_views
+from .views import tv_channels as tv_channel_views
 
 app_name = "comms"
 
@@ -14,10 +17,13 @@ urlpatterns = [
     path("templates/<int:pk>/", views.template_detail, name="template"),
     path("templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
     path("rules/", views.contact_rules, name="rules"),
+    path("triggers/", trigger_views.trigger_list, name="triggers"),
+    path("triggers/<str:code>/<int:branch>/", trigger_views.trigger_edit, name="trigger_edit"),
     path("rules/<str:purpose>/<str:kind>/", views.contact_rule_edit, name="rule_edit"),
     path("rules/calendar/", views.calendar_day_add, name="calendar_add"),
     path("rules/calendar/<int:pk>/delete/", views.calendar_day_delete, name="calendar_delete"),
     path("subscribers/<int:pk>/opt-out/", views.opt_out, name="opt_out"),
+    path("subscribers/<int:pk>/consent/", views.consent, name="consent"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/progress/", views.campaign_progress, name="campaign_progress"),
@@ -62,6 +68,9 @@ urlpatterns = [
         script_views.step_move,
         name="script_step_move",
     ),
+    path("outages/new/", outage_views.outage_new, name="outage_new"),
+    path("outages/<int:pk>/", outage_views.outage_detail, name="outage"),
+    path("outages/<int:pk>/<str:action>/", outage_views.outage_act, name="outage_act"),
     path("dlr/<str:token>/", views.dlr, name="dlr"),
     path("mo/<str:token>/", views.mo, name="mo"),
     path("surveys/<int:pk>/", surveys.survey_results, name="survey"),
@@ -114,4 +123,11 @@ urlpatterns = [
         name="objection_category_edit",
     ),
     path("objections/stats/", objection_views.stats, name="objection_stats"),
+    path("tv-channels/", tv_channel_views.tv_channels, name="tv_channels"),
+    path("tv-channels/new/", tv_channel_views.tv_channel_new, name="tv_channel_new"),
+    path("tv-channels/import/", tv_channel_views.tv_channels_upload, name="tv_channels_import"),
+    path("tv-channels/<int:pk>/", tv_channel_views.tv_channel_edit, name="tv_channel_edit"),
+    path(
+        "tv-channels/<int:pk>/active/", tv_channel_views.tv_channel_active, name="tv_channel_active"
+    ),
 ]

@@ -30,6 +30,7 @@ MENU = [
             (_("Daily sales report"), "sales:report_daily", "sales.view_salesplan", {}),
             (_("Sales plans"), "sales:plans", "sales.change_salesplan", {}),
             (_("Refer a friend"), "sales:referrals", "sales.view_referralreward", {}),
+            (_("Sales settings"), "sales:settings", "sales.view_reason", {}),
             (
                 _("Paid but not connected"),
                 "registry",
@@ -74,8 +75,11 @@ MENU = [
             (_("Call lists"), "registry", "comms.view_calllist", {"name": "call_lists"}),
             (_("Calls"), "registry", "comms.view_call", {"name": "calls"}),
             (_("Surveys"), "registry", "comms.view_survey", {"name": "surveys"}),
+            (_("TV channels"), "comms:tv_channels", "comms.view_tvchannel", {}),
             (_("Messages"), "registry", "comms.view_message", {"name": "messages"}),
+            (_("Outages and works"), "registry", "comms.view_outage", {"name": "outages"}),
             (_("Contact rules"), "comms:rules", "comms.view_contactpolicy", {}),
+            (_("Event messages"), "comms:triggers", "comms.view_triggersetting", {}),
             (
                 _("Contacts refused or deferred"),
                 "registry",

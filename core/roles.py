@@ -65,6 +65,7 @@ SURVEYS = (
     "comms.view_invitation",
     "comms.view_response",
     "comms.view_answer",
+    "comms.view_tvchannel",  # the line-up the TV-channel survey asks about
 )
 SURVEYS_EDIT = (
     "comms.add_survey",
@@ -72,6 +73,8 @@ SURVEYS_EDIT = (
     "comms.add_question",
     "comms.change_question",
     "comms.add_invitation",
+    "comms.add_tvchannel",
+    "comms.change_tvchannel",
 )
 # The messages subscribers get (comms): read by those who talk to subscribers, written by the
 # head of department, who approves what the department says.
@@ -79,7 +82,9 @@ SURVEYS_EDIT = (
 # card by those who talk to subscribers; the rules themselves set by the head.
 MESSAGES = (
     "comms.view_messagetemplate",
+    "comms.view_triggersetting",  # which event sends which template, where
     "comms.view_contactpolicy",
+    "comms.view_consent",
     "comms.view_contactrefusal",
     "comms.view_message",
     "comms.view_campaign",
@@ -91,12 +96,20 @@ MESSAGES = (
     "comms.view_call",
     "comms.view_calllist",
     "comms.view_calllistentry",
+    "comms.view_outage",  # what the caller may be ringing about
     *SURVEYS,
 )
 # Those who talk to subscribers make calls with the scripts.
-TALKS = MESSAGES + ("comms.change_optout", "comms.add_call", "comms.add_response")
+TALKS = MESSAGES + (
+    "comms.change_optout",
+    "comms.change_consent",  # given and withdrawn on the card, beside the opt-out
+    "comms.add_call",
+    "comms.add_response",
+)
 # Those who organise calling: call lists made, assigned and closed.
 CALL_LISTS = ("comms.add_calllist", "comms.change_calllist", "comms.change_calllistentry")
+# Outages and planned works entered (and restored, cancelled): the head and the shift supervisor.
+OUTAGES = ("comms.add_outage", "comms.change_outage")
 MESSAGES_EDIT = (
     TALKS
     + CALL_LISTS
@@ -109,6 +122,7 @@ MESSAGES_EDIT = (
         "comms.change_objectioncategory",
         "comms.add_messagetemplate",
         "comms.change_messagetemplate",
+        "comms.change_triggersetting",
         "comms.change_contactpolicy",
         "comms.add_campaign",
         "comms.change_campaign",
@@ -131,6 +145,8 @@ APPLICATIONS = APPLICATIONS_TAKE + (
     "sales.add_relocation",
     "sales.change_relocation",
     "sales.view_reason",
+    "sales.view_slapolicy",
+    "sales.view_referralprogramme",
     "sales.view_salesplan",
 )
 SCHEDULE_EDIT = (
@@ -151,6 +167,8 @@ SALES_HEAD = (
         "sales.add_reason",
         "sales.change_reason",
         "sales.change_slapolicy",
+        "sales.add_referralprogramme",
+        "sales.change_referralprogramme",
         "sales.view_referralreward",
         "sales.change_referralreward",
         "sales.add_reportrecipient",
@@ -197,6 +215,7 @@ ROLES: tuple[Role, ...] = (
         + AUDIT
         + SEGMENTS
         + MESSAGES_EDIT
+        + OUTAGES
         + SALES_HEAD
         + DOCUMENTS
         + ("subscribers.view_monthlyfact", "auth.view_user"),
@@ -234,7 +253,7 @@ ROLES: tuple[Role, ...] = (
         "supervisor",
         _("Shift supervisor"),
         _("Leads the office shift, watches the queue and the shift's figures."),
-        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + TALKS + CALL_LISTS + APPLICATIONS,
+        REPORTS + BASE + PERSONAL + LEDGER + SEGMENTS + TALKS + CALL_LISTS + OUTAGES + APPLICATIONS,
         duties=(
             _("Opens and closes the office shift; spreads the work among the staff on duty."),
             _("Watches the queue, the waiting time and the shift's figures."),

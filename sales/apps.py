@@ -60,7 +60,9 @@ class SalesConfig(AppConfig):
         # Refer a friend (3.3.5): the subscriber's code and the friends brought.
         from subscribers.card import Tab, register_tab
 
-        from .referrals import card_tab_context
+        from .referrals import card_tab_context, placeholders_register
+
+        placeholders_register()
 
         register_tab(
             Tab(

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.money import currency_name, default_currency
 from subscribers.models import Tariff
 
 from .models import Source
@@ -50,8 +52,14 @@ class FieldForm(TouchForm):
     tariff = TariffChoice(
         label=_("Tariff"), queryset=Tariff.objects.none(), required=False, empty_label="—"
     )
+    referral_code = forms.CharField(
+        label=_("Friend's referral code"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
     paid = forms.DecimalField(
-        label=_("Payment taken, ₽"),
+        label=_("Payment taken"),
         required=False,
         min_value=Decimal("0"),
         max_digits=12,
@@ -59,9 +67,16 @@ class FieldForm(TouchForm):
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, currency: str | None = None, **kwargs):
+        """`currency`: the agent's branch's (core.money.user_currency), for the fees and the
+        payment taken."""
         super().__init__(*args, **kwargs)
+        currency = currency or default_currency()
         self.fields["tariff"].queryset = active_tariffs()
+        self.fields["tariff"].currency = currency
+        self.fields["paid"].label = _("Payment taken, %(currency)s") % {
+            "currency": currency_name(currency, translation.get_language())
+        }
         self.fields["source"].widget.attrs["class"] = "btn-check"
 
     def clean_phone(self):

@@ -31,6 +31,12 @@ class ApplicationForm(forms.Form):
     paid = forms.DecimalField(
         label=_("Payment taken"), max_digits=12, decimal_places=2, required=False, min_value=0
     )
+    referral_code = forms.CharField(
+        label=_("Friend's referral code"),
+        max_length=20,
+        required=False,
+        help_text=_("The code of the subscriber who recommended us, if there is one."),
+    )
     branch = forms.ModelChoiceField(
         label=_("Branch"),
         queryset=None,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from comms.triggers import subscriber_connected
 from core.access import scoped
 from subscribers.models import Status, StatusEvent, Subscriber
 
@@ -166,6 +167,8 @@ def visit_finish(
     if result == Result.FAILED:
         if reason is None or reason.kind != ReasonKind.FAILED:
             raise ValidationError({"reason": _("Choose why the installation failed.")})
+        if not reason.active:  # switched off on the settings page since the form was opened
+            raise ValidationError({"reason": _("This reason is no longer in use: choose another.")})
         visit.state = V.FAILED
         visit.reason = reason
         if visit.application_id:
@@ -183,6 +186,7 @@ def visit_finish(
             if application.subscriber_id is None:
                 application.subscriber = subscriber_from(application, account=account)
                 application.save(update_fields=["subscriber"])
+                subscriber_connected(subscriber=application.subscriber)  # the welcome SMS
     visit.save(
         update_fields=["state", "reason", "materials", "comment", "finished_at"]
     )  # fmt: skip

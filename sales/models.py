@@ -54,6 +54,7 @@ class Reason(models.Model):
     name = models.CharField(_("name"), max_length=160)
     active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("reason")
@@ -495,6 +496,36 @@ class SalesPlan(models.Model):
                 fields=["month", "branch"],
                 condition=Q(agent=None),
                 name="sales_plan_branch_unique",
+            ),
+        ]
+
+
+class ReferralProgramme(models.Model):
+    """The refer-a-friend rules (3.3.5; one row, defaults when there is none): what the referrer
+    earns and what the friend gets, once the friend is connected, and whether it is on."""
+
+    active = models.BooleanField(_("the programme is on"), default=True)
+    referrer_reward = models.DecimalField(
+        _("the referrer earns"),
+        default=Decimal("300"),
+        help_text=_("Credited to the referrer's account once the friend is connected."),
+        **MONEY,
+    )
+    friend_bonus = models.CharField(
+        _("the friend gets"),
+        max_length=160,
+        blank=True,
+        help_text=_("As a subscriber would read it, e.g. “the first month at half price”."),
+    )
+    conditions = models.TextField(_("conditions"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("refer-a-friend rules")
+        verbose_name_plural = _("refer-a-friend rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(referrer_reward__gte=0), name="referral_reward_nonnegative"
             ),
         ]
 

@@ -7,9 +7,10 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.money import default_currency, money_text
 from subscribers.models import Tariff
 
 from .services import phone_clean
@@ -47,10 +48,14 @@ def stamp_state(value: str) -> str:
 
 
 class TariffChoice(forms.ModelChoiceField):
+    currency = None  # the form's: the branch's that it is filled in for, else the default
+
     def label_from_instance(self, tariff):
-        return _("%(name)s — %(fee)s ₽ a month") % {
+        return _("%(name)s — %(fee)s a month") % {
             "name": tariff.name,
-            "fee": f"{tariff.monthly_fee:,.0f}".replace(",", "\u00a0"),
+            "fee": money_text(
+                tariff.monthly_fee, self.currency, translation.get_language(), grouping=True
+            ),
         }
 
 
@@ -115,6 +120,12 @@ class ApplyForm(TouchForm):
         required=False,
         empty_label=_("Not decided yet"),
     )
+    referral_code = forms.CharField(
+        label=_("A friend's referral code"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
     consent = forms.BooleanField(
         label=_("I agree to the processing of my personal data to handle this application."),
         error_messages={"required": _("We need your consent to handle the application.")},
@@ -127,10 +138,12 @@ class ApplyForm(TouchForm):
     )
     stamp = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, currency: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs["class"] = ""
         self.fields["tariff"].queryset = active_tariffs()
+        # The operator's site has no branch: the fees in the default currency.
+        self.fields["tariff"].currency = currency or default_currency()
         if not self.is_bound:
             self.initial["stamp"] = stamp_make()
 

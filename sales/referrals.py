@@ -12,19 +12,21 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.access import scoped
 from subscribers.models import Subscriber
 
-from .models import Application, ReferralCode, ReferralReward
+from .models import Application, ReferralCode, ReferralProgramme, ReferralReward
 
 # No 0/O, 1/I/L: a code is read out over the phone and typed from a leaflet.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 6
 ATTEMPTS = 10
 DEFAULT_REWARD = Decimal("300")
+DEFAULT_FRIEND_BONUS = gettext_lazy("the first month at half price")
 
 
 class ReferralError(Exception):
@@ -67,8 +69,44 @@ def referrer_by_code(code: str) -> Subscriber | None:
     return found.subscriber if found is not None else None
 
 
+def programme_rules() -> ReferralProgramme:
+    """The rules in force: the operator's row, else the defaults (the reward of
+    ABONENT_REFERRAL_REWARD, unsaved)."""
+    saved = ReferralProgramme.objects.order_by("pk").first()
+    if saved is not None:
+        return saved
+    with translation.override(settings.LANGUAGE_CODE):  # what subscribers are told
+        bonus = str(DEFAULT_FRIEND_BONUS)
+    return ReferralProgramme(
+        referrer_reward=Decimal(str(getattr(settings, "ABONENT_REFERRAL_REWARD", DEFAULT_REWARD))),
+        friend_bonus=bonus,
+    )
+
+
 def reward_amount() -> Decimal:
-    return Decimal(str(getattr(settings, "ABONENT_REFERRAL_REWARD", DEFAULT_REWARD)))
+    return programme_rules().referrer_reward
+
+
+def referrer_for(*, code: str, phone: str) -> Subscriber | None:
+    """The referrer a code typed on an application form names, or None for no code; a
+    ValidationError on the form's field when the programme is off, no subscriber has the code,
+    or it is the code of the person applying (their own phone)."""
+    from django.core.exceptions import ValidationError
+
+    if not code_clean(code):
+        return None
+    if not programme_rules().active:
+        raise ValidationError(
+            {"referral_code": _("The refer-a-friend programme is off: a code cannot be used.")}
+        )
+    referrer = referrer_by_code(code)
+    if referrer is None:
+        raise ValidationError({"referral_code": _("No subscriber has this referral code.")})
+    if phone and phone in (referrer.phone, referrer.phone2):
+        raise ValidationError(
+            {"referral_code": _("This is the applicant's own code: a friend's code is needed.")}
+        )
+    return referrer
 
 
 def referral_reward_record(application: Application) -> ReferralReward | None:
@@ -218,3 +256,45 @@ def rewards_mark_exported(*, user, ids: list[int], at: datetime | None = None) -
         .filter(pk__in=ids, exported_at=None)
         .update(exported_at=at)
     )
+
+
+# -- what the scripts and SMS say of the programme (3.3.5) ---------------------------------------
+def _reward_text(subscriber, values) -> str:
+    from core import money
+
+    branch_id = getattr(subscriber, "branch_id", None)
+    return money.money_text(programme_rules().referrer_reward, money.currency_of(branch_id))
+
+
+def _friend_bonus_text(subscriber, values) -> str | None:
+    return programme_rules().friend_bonus or None
+
+
+def _code_text(subscriber, values) -> str | None:
+    if subscriber is None or getattr(subscriber, "pk", None) is None:
+        return None
+    return referral_code_for(subscriber).code
+
+
+def placeholders_register() -> None:
+    """The programme's placeholders, for the script 3.3.5 and any SMS naming them."""
+    from comms.placeholders import Placeholder, register
+
+    register(
+        Placeholder(
+            "referrer_reward",
+            gettext_lazy("Referral reward"),
+            DEFAULT_REWARD,
+            _reward_text,
+            money=True,
+        )
+    )
+    register(
+        Placeholder(
+            "friend_bonus",
+            gettext_lazy("What the referred friend gets"),
+            DEFAULT_FRIEND_BONUS,
+            _friend_bonus_text,
+        )
+    )
+    register(Placeholder("referral_code", gettext_lazy("Referral code"), "K7M2QX", _code_text))

@@ -145,6 +145,7 @@ def application_create(
     building=None,
     duplicate_of: Application | None = None,
     referrer: Subscriber | None = None,
+    referral_code: str = "",
     confirm: bool = True,
     coverage_user=False,
 ) -> Application:
@@ -162,6 +163,10 @@ def application_create(
     )  # fmt: skip
     if building is None and check.coverage.building is not None:
         building = check.coverage.building
+    if referral_code and referrer is None:
+        from .referrals import referrer_for
+
+        referrer = referrer_for(code=referral_code, phone=check.phone)
     served = building is not None and is_covered(building)
     now = timezone.now()
     branch = building.street.city.branch if building is not None else _branch_for(check, by, branch)
@@ -277,6 +282,8 @@ def application_step(
         )
     if reason is not None and reason.kind != transition.reason:
         raise ValidationError({"reason": _("This reason is not for this step.")})
+    if reason is not None and not reason.active and not automatic:
+        raise ValidationError({"reason": _("This reason is no longer in use: choose another.")})
     now = timezone.now()
     ApplicationEvent.objects.create(
         application=application, action=action, from_state=application.state,

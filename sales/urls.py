@@ -8,6 +8,7 @@ from .views import paid_not_connected as paid_not_connected_views
 from .views import relocation as relocation_views
 from .views import reports as sales_reports
 from .views import schedule as schedule_views
+from .views import settings as sales_settings
 
 app_name = "sales"
 
@@ -29,6 +30,11 @@ urlpatterns = [
     path("reports/recipients/", sales_reports.report_recipients, name="report_recipients"),
     path("plans/", sales_reports.plans, name="plans"),
     path("referrals/", sales_reports.referral_programme, name="referrals"),
+    path("settings/", sales_settings.settings_page, name="settings"),
+    path("settings/sla/", sales_settings.sla_save, name="settings_sla"),
+    path("settings/referrals/", sales_settings.referral_rules_save, name="settings_referral"),
+    path("settings/reasons/new/", sales_settings.reason_edit, name="settings_reason_new"),
+    path("settings/reasons/<int:pk>/", sales_settings.reason_edit, name="settings_reason"),
     path("referrals/rewards.xlsx", sales_reports.referral_export, name="referral_export"),
     path("referrals/exported/", sales_reports.referral_export_mark, name="referral_export_mark"),
     path("referrals/code/<int:pk>/", sales_reports.referral_code_issue, name="referral_code_issue"),

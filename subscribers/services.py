@@ -6,6 +6,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from .importing.load import Loader
 from .importing.parse import Parsers
 from .importing.readers import KINDS, FileError, Format, open_tables
 from .models import Building, City, ImportBatch, ImportMapping, Street, Subscriber, Tariff
+from .signals import batch_imported
 
 IMPORT_LOCK_KEY = 4_172_001  # pg advisory lock id of the billing import
 
@@ -244,6 +246,8 @@ def billing_import(
             batch.stats = _plain(stats)
             batch.save(update_fields=["as_of", "window_start", "stats"])
             result = ImportResult(ok=True, stats=batch.stats, batch_id=batch.pk)
+            # The event messages of what it brought (comms), once it is committed.
+            transaction.on_commit(partial(batch_imported.send, sender=ImportBatch, batch=batch))
     except _Rollback:
         result = ImportResult(
             ok=False, errors=_as_in_files(errors.items, tables), error_count=errors.count

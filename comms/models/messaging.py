@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -530,7 +531,7 @@ class Outage(models.Model):
         EMERGENCY = "emergency", _("Emergency")
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("outage", "Open")
         RESTORED = "restored", _("Restored")
         CANCELLED = "cancelled", _("Cancelled")
 

@@ -12,13 +12,30 @@ from django.db import transaction
 
 from ..models import Objection, ObjectionAnswer, ObjectionCategory, Script, ScriptVersion
 from .nodes import LANGUAGES, localized
-from .objections import CATEGORIES, OBJECTIONS
+from .objections import CATEGORIES, NEEDS_REVIEW, OBJECTIONS
 from .scenarios import SCENARIOS
 from .speech_modules import SPEECH_MODULES
 from .surveys import SURVEY_SCRIPTS
 
 SCRIPTS = SPEECH_MODULES + SCENARIOS + SURVEY_SCRIPTS
 SHIPPED_NOTE = ("Поставляется с Abonent", "Shipped with Abonent")
+# Scripts whose texts promise what only the operator can say (times of visits and call-backs,
+# review terms, when a debt suspends the service, offers, pay): installed marked "adapt before
+# use" (Script.needs_review) until the operator publishes a version of their own.
+SCRIPTS_NEEDING_REVIEW = {
+    "installation-reminder",  # the technician rings an hour before, the contract signed there
+    "payment-reminder",  # ways to pay, a billing review within a few working days
+    "interview-invitation",  # paid training, the employment contract, pay
+    "qc-upsell",  # a specialist calls back within the day
+    "active-debtors",  # suspension after the due date, no chasing during a review
+    "inactive-debtors",  # the service restored the same day
+    "advance-payment",  # the price locked in, the bonus
+    "inbound-upsell",  # back to the old tariff at any time
+    "refer-a-friend",  # the bonus and when it comes
+    "prospects",  # connected within 1–3 days, a router to rent
+    "technician-qc",  # a free return visit
+    "nps-call",  # support calls back today
+}
 
 
 def _language(language: str | None) -> str:
@@ -45,6 +62,7 @@ def standard_objections(language: str | None = None) -> list[dict]:
                 "keywords": localized(keywords, language),
                 "order": number,
                 "answers": [localized(answer, language) for answer in answers],
+                "needs_review": code in NEEDS_REVIEW,
             }
             for number, (code, _category, text, keywords, answers) in enumerate(
                 o for o in OBJECTIONS if o[1] == category
@@ -84,6 +102,7 @@ def objections_install(*, language: str | None = None) -> tuple[int, int]:
                 text=objection["text"],
                 keywords=objection["keywords"],
                 order=objection["order"],
+                needs_review=objection["needs_review"],
             )
             # One by one, not bulk_create, so each answer gets its history record.
             for order, text in enumerate(objection["answers"]):
@@ -115,6 +134,7 @@ def scripts_install(*, language: str | None = None) -> tuple[int, int]:
             purpose=shipped["purpose"],
             description=shipped["description"],
             draft=copy.deepcopy(shipped["graph"]),
+            needs_review=shipped["code"] in SCRIPTS_NEEDING_REVIEW,
         )
         ScriptVersion.objects.create(
             script=script,

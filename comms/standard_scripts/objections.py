@@ -626,3 +626,29 @@ OBJECTIONS = [
     ]),
 ]
 # fmt: on
+
+# Objections whose answers promise what only the operator's contract and practice can say (no
+# termination fee, no minimum term, free visits, a hold, refunds, packages, pay): installed
+# marked "adapt before use" (Objection.needs_review) until the operator saves an edit.
+NEEDS_REVIEW = {
+    # price and competitors: what the price includes, a price locked by paying ahead
+    "too-expensive", "price-went-up", "barely-use", "advance-no-point", "competitor-cheaper",
+    "already-have-provider",
+    # service: free visits, how requests are handled
+    "support-unreachable", "frequent-outages", "wifi-weak", "technician-late",
+    "technician-rude",
+    # moving: the connection moved, the contract transferred, no minimum term
+    "moving-away", "moving-no-coverage", "temporary-rent",
+    # debts: reviews and their terms, holds, refunds, how a contract is ended, suspension
+    "debt-not-mine", "debt-disagree-amount", "service-not-used", "contract-terminated",
+    "will-pay-later", "payment-inconvenient",
+    # the contract and the equipment: no term, no penalty, rent, installation fee
+    "long-contract", "router-purchase", "landlord-permission", "installation-fee",
+    "early-termination",
+    # TV: what the packages hold
+    "no-tv-watching", "free-channels-enough", "streaming-instead", "no-smart-tv",
+    # trust: charges, call recording
+    "hidden-fees", "call-recorded",
+    # candidates: pay, work from home, interview times
+    "job-salary", "job-far", "job-schedule",
+}  # fmt: skip

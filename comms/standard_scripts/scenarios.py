@@ -43,7 +43,7 @@ ACTIVE_DEBTORS = script(
         "purpose",
         ("Цель звонка", "Why we call"),
         (
-            "Звоню по лицевому счёту {account}: по нему задолженность {debt} руб. Подскажите, "
+            "Звоню по лицевому счёту {account}: по нему задолженность {debt} — подскажите, "
             "когда вы планируете её оплатить?",
             "I'm calling about account {account}, which has {debt} outstanding. When are you "
             "planning to pay it?",
@@ -68,8 +68,7 @@ ACTIVE_DEBTORS = script(
         "promise-date",
         ("Дата и сумма", "Date and amount"),
         (
-            "Назовите, пожалуйста, дату и сумму — я запишу обещание. Полная сумма долга "
-            "{debt} руб.",
+            "Назовите, пожалуйста, дату и сумму — я запишу обещание. Полная сумма долга: {debt}",
             "Please tell me the date and the amount, and I'll record your promise. The full "
             "amount owed is {debt}.",
         ),
@@ -209,7 +208,7 @@ INACTIVE_DEBTORS = script(
         ("Цель звонка", "Why we call"),
         (
             "Звоню по лицевому счёту {account}: сейчас он отключён, и на нём остался долг "
-            "{debt} руб. Хочу помочь закрыть его, а если захотите — и вернуть интернет. "
+            "{debt}, и я хочу помочь закрыть его, а если захотите — и вернуть интернет. "
             "Подскажите, почему вы перестали пользоваться нашими услугами?",
             "I'm calling about account {account}: it's disconnected at the moment, with {debt} "
             "still owing. I'd like to help you settle it — and get you back online, if you "
@@ -272,7 +271,7 @@ INACTIVE_DEBTORS = script(
         "settle",
         ("Закрыть долг", "Settling the debt"),
         (
-            "Понимаю. Долг {debt} руб. при этом остаётся на договоре. Давайте выберем дату "
+            "Понимаю. Долг {debt} при этом остаётся на договоре. Давайте выберем дату "
             "оплаты — так вы закроете договор без долгов.",
             "I understand. The {debt} still stands on the contract, though. Let's pick a "
             "payment date so you can close it with nothing owing.",
@@ -398,7 +397,7 @@ ADVANCE_PAYMENT = script(
         ("Предложение", "Offer"),
         (
             "При оплате сразу за несколько месяцев вы получаете {offer}. Сейчас на счёте "
-            "{balance} руб., абонентская плата — {fee} руб. в месяц. Не нужно помнить об "
+            "{balance}, абонентская плата — {fee} в месяц. Не нужно помнить об "
             "оплате, и интернет не отключится в неподходящий момент.",
             "Pay for several months at once and you get {offer}. Your balance is {balance} and "
             "the monthly fee is {fee}. No more remembering to pay, and the internet won't cut "
@@ -674,9 +673,10 @@ REFER_A_FRIEND = script(
         ("Переход к акции", "Lead-in"),
         (
             "{addressed}, вы знаете о нашей акции «Приведи друга»? За каждого друга, который "
-            "подключится по вашей рекомендации, вы получаете бонус. Рассказать?",
+            "подключится по вашей рекомендации, мы начислим вам {referrer_reward}. Рассказать?",
             "{addressed}, have you heard about our refer-a-friend scheme? For every friend who "
-            "joins on your recommendation, you get a bonus. Shall I tell you more?",
+            "joins on your recommendation, we credit you {referrer_reward}. Shall I tell you "
+            "more?",
         ),
         [(YES, "terms"), (("Нет, спасибо", "No, thanks"), "declined")],
         objections=["no-time", "not-interested"],
@@ -685,12 +685,16 @@ REFER_A_FRIEND = script(
         "terms",
         ("Условия", "How it works"),
         (
-            "Всё просто: друг подключается и называет номер вашего лицевого счёта {account}, и "
-            "вы оба получаете {offer}. Есть знакомые или соседи, которым нужен домашний "
-            "интернет?",
-            "It's simple: your friend signs up and quotes your account number, {account}, and "
-            "you both get {offer}. Do you know anyone — friends, neighbours — who needs home "
-            "internet?",
+            "Всё просто: ваш личный код — {referral_code}. Друг называет его, когда оставляет "
+            "заявку: нам по телефону, на сайте или нашему агенту. Когда друга подключат, мы "
+            "начислим вам {referrer_reward} на лицевой счёт {account}, а друг получит "
+            "{friend_bonus}. Код действует для любого числа друзей, но не для вас самих. Есть "
+            "знакомые или соседи, которым нужен домашний интернет?",
+            "It's simple: your personal code is {referral_code}. Your friend gives it when they "
+            "apply: by phone, on our website or to our agent. Once your friend is connected, we "
+            "credit {referrer_reward} to your account {account}, and your friend gets "
+            "{friend_bonus}. The code works for any number of friends, but not for yourself. Do "
+            "you know anyone — friends, neighbours — who needs home internet?",
         ),
         [
             (("Да, даст контакт сейчас", "Yes, will give their details now"), "friend"),
@@ -730,10 +734,11 @@ REFER_A_FRIEND = script(
         "referral",
         ("Рекомендация принята", "Referral taken"),
         (
-            "Спасибо! Мы позвоним вашему другу в ближайшее время. Бонус начислим вам обоим "
-            "после его первой оплаты.",
-            "Thank you! We'll call your friend shortly. You'll both get the bonus after their "
-            "first payment.",
+            "Спасибо! Мы позвоним вашему другу в ближайшее время и запишем заявку с вашим кодом. "
+            "Когда друга подключат, вы получите {referrer_reward}, а друг — {friend_bonus}.",
+            "Thank you! We'll call your friend shortly and register the application with your "
+            "code. Once your friend is connected, you get {referrer_reward} and your friend gets "
+            "{friend_bonus}.",
         ),
         "referral",
         True,
@@ -754,11 +759,12 @@ REFER_A_FRIEND = script(
         "self-tell",
         ("Расскажет сам(а)", "Will tell the friend"),
         (
-            "Тогда просто попросите друга назвать номер вашего счёта {account}, когда он "
-            "позвонит нам или оставит заявку на сайте. Бонус начислим после его первой "
-            "оплаты. Спасибо!",
-            "Then just ask your friend to quote your account number, {account}, when they call "
-            "us or apply online. The bonus comes after their first payment. Thank you!",
+            "Тогда просто попросите друга назвать ваш код {referral_code}, когда он позвонит "
+            "нам или оставит заявку на сайте. Когда друга подключат, вы получите "
+            "{referrer_reward}, а друг — {friend_bonus}. Спасибо!",
+            "Then just ask your friend to give your code, {referral_code}, when they call us "
+            "or apply online. Once your friend is connected, you get {referrer_reward} and "
+            "your friend gets {friend_bonus}. Thank you!",
         ),
         "informed",
         True,

@@ -203,7 +203,7 @@ PAYMENT_REMINDER = script(
         ("Напоминание об оплате", "Payment reminder"),
         (
             "Звоню напомнить об оплате по лицевому счёту {account}: {due_date} спишется "
-            "абонентская плата {fee} руб., а на балансе сейчас {balance} руб. Когда вам удобно "
+            "абонентская плата {fee}, а на балансе сейчас {balance} — когда вам удобно "
             "пополнить счёт?",
             "I'm calling about account {account}: the monthly fee of {fee} is due on "
             "{due_date}, and the balance is currently {balance}. When would it suit you to top "
@@ -309,7 +309,7 @@ PAYMENT_REMINDER = script(
         "dispute",
         ("Спор о начислении", "Charge dispute"),
         (
-            "Давайте разберёмся. Ваш тариф «{tariff}», {fee} руб. в месяц. Если сумма не "
+            "Давайте разберёмся. Ваш тариф «{tariff}», {fee} в месяц. Если сумма не "
             "сходится с вашими расчётами, я передам обращение на сверку — ответ придёт в "
             "течение нескольких рабочих дней.",
             "Let's look into it. Your tariff is {tariff} at {fee} a month. If that doesn't "
@@ -588,7 +588,7 @@ QC_UPSELL = script(
         "offer",
         ("Предложение", "Offer"),
         (
-            "Спасибо! У вас тариф «{tariff}» за {fee} руб. в месяц. Сейчас для вас есть "
+            "Спасибо! У вас тариф «{tariff}» за {fee} в месяц. Сейчас для вас есть "
             "предложение: {offer}. Рассказать подробнее?",
             "Thank you! You're on {tariff} at {fee} a month, and right now we have an offer "
             "for you: {offer}. Shall I tell you more?",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from ..models import Answer, Question, Response
+from .channels import CHANNEL_ROLES, answered_codes, gone_rows
 from .queries import Results
 
 CHUNK = 2000
@@ -98,15 +99,18 @@ def responses_xlsx(rows: QuerySet[Response], questions: list[Question]) -> bytes
         _("Technology"),
         _("Tenure, months"),
     ]
+    labels = {}
     for q in questions:
+        # A channel switched off since keeps its column and label: its answers stay.
+        gone = gone_rows(q, answered_codes(q)) if q.role in CHANNEL_ROLES else []
         if q.kind == Question.Kind.GRID:
-            for row in q.rows:
+            for row in q.rows + gone:
                 columns.append((q.pk, row["code"]))
                 header.append(f"{q.text}: {row['label']}")
         else:
             columns.append((q.pk, ""))
             header.append(q.text)
-    labels = {q.pk: q.labels() for q in questions}
+        labels[q.pk] = {**q.labels(), **{item["code"]: item["label"] for item in gone}}
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Responses")[:31])
     sheet.append(header)

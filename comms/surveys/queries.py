@@ -24,6 +24,7 @@ from ..models import Answer, Campaign, Invitation, Message, Question, Response, 
 from ..placeholders import TextError
 from ..queries import part_price
 from ..sms import segments
+from .channels import gone_rows
 from .tokens import link_of
 
 Z95 = 1.959964  # the normal quantile of a two-sided 95% interval
@@ -288,7 +289,8 @@ def survey_results(
                             if total
                             else None,
                         )
-                        for o in question.options
+                        # a channel switched off since: gone from the question, not the results
+                        for o in question.options + gone_rows(question, counts.get(question.pk, {}))
                     ],
                 )
             )
@@ -309,7 +311,7 @@ def survey_results(
                 (c.options for c in results.choices if c.question.pk == miss_question.pk), []
             )
             missed = {o.code: o.n for o in missed}
-        for row in grid.rows:
+        for row in grid.rows + gone_rows(grid, set(rated) | set(missed)):
             found = rated.get(row["code"], {})
             miss = missed.get(row["code"], 0)
             results.channels.append(

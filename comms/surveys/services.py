@@ -28,6 +28,7 @@ from ..models import (
 from ..outbox import OutboxError, gateway_of, kick, template_queue
 from ..placeholders import TextError
 from ..services import rules_lock
+from .channels import lineup_install
 from .editing import invitation_templates
 from .queries import invite_campaign, invite_plan, still_invited, with_link
 from .tokens import link_of, nonce_new
@@ -260,7 +261,8 @@ def invitation_refused(invitation: Invitation) -> bool:
 def surveys_install(*, language: str | None = None) -> tuple[int, int]:
     """Make the shipped surveys (comms/surveys/standard.py) that are missing, found by their
     code, in `language` (the site's by default); one the operator edited is left as it is.
-    Returns (made, already there)."""
+    The default TV line-up comes with them when the operator has none, and the channel
+    questions list the line-up's channels on air. Returns (made, already there)."""
     from .standard import standard_surveys
 
     existing = set(Survey.objects.exclude(code=None).values_list("code", flat=True))
@@ -285,6 +287,8 @@ def surveys_install(*, language: str | None = None) -> tuple[int, int]:
             Question(survey=survey, **question) for question in standard["questions"]
         )
         made += 1
+    # The TV survey lists the operator's line-up: the default one when there is none yet.
+    lineup_install(language=language)
     return made, there
 
 

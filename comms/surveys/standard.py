@@ -16,22 +16,69 @@ def _options(pairs) -> dict[str, list[dict]]:
     }
 
 
-CHANNELS = _options(
-    [
-        ("channel_one", "Первый канал", "Channel One"),
-        ("russia_1", "Россия 1", "Russia-1"),
-        ("ntv", "НТВ", "NTV"),
-        ("channel_5", "Пятый канал", "Channel 5"),
-        ("russia_k", "Россия К", "Russia-K (Culture)"),
-        ("match_tv", "Матч ТВ", "Match TV"),
-        ("sts", "СТС", "STS"),
-        ("tnt", "ТНТ", "TNT"),
-        ("ren_tv", "РЕН ТВ", "REN TV"),
-        ("zvezda", "Звезда", "Zvezda"),
-        ("karusel", "Карусель", "Karusel (kids)"),
-        ("local", "Местный канал", "Local channel"),
+# The default TV line-up (comms.TvChannel), installed when the operator has none: code, the
+# name in Russian and English, the package, whether it is paid, its number. The TV survey's
+# channel questions list the line-up's channels on air (comms.surveys.channels).
+BASIC = ("Базовый", "Basic")
+FILMS, KIDS, SPORT = ("Кино", "Films"), ("Детский", "Kids"), ("Спорт", "Sport")
+LINEUP = [
+    ("channel_one", "Первый канал", "Channel One", BASIC, False, 1),
+    ("russia_1", "Россия 1", "Russia-1", BASIC, False, 2),
+    ("match_tv", "Матч ТВ", "Match TV", BASIC, False, 3),
+    ("ntv", "НТВ", "NTV", BASIC, False, 4),
+    ("channel_5", "Пятый канал", "Channel 5", BASIC, False, 5),
+    ("russia_k", "Россия К", "Russia-K (Culture)", BASIC, False, 6),
+    ("karusel", "Карусель", "Karusel (kids)", BASIC, False, 7),
+    ("ren_tv", "РЕН ТВ", "REN TV", BASIC, False, 10),
+    ("sts", "СТС", "STS", BASIC, False, 11),
+    ("tnt", "ТНТ", "TNT", BASIC, False, 16),
+    ("zvezda", "Звезда", "Zvezda", BASIC, False, 17),
+    ("local", "Местный канал", "Local channel", BASIC, False, 21),
+    ("dom_kino", "Дом кино", "Dom Kino", FILMS, True, 101),
+    ("kinohit", "Кинохит", "Kinohit", FILMS, True, 102),
+    ("kinopremiera", "Кинопремьера", "Kinopremiera", FILMS, True, 103),
+    ("multilandia", "Мультиландия", "Multilandia", KIDS, True, 201),
+    ("o_tv", "О!", "O!", KIDS, True, 202),
+    ("match_premier", "Матч Премьер", "Match Premier", SPORT, True, 301),
+    ("match_football_1", "Матч! Футбол 1", "Match! Football 1", SPORT, True, 302),
+    ("khl_tv", "КХЛ", "KHL TV", SPORT, True, 303),
+]
+# How a question names a channel of a paid package: «Матч Премьер (Спорт, платный)».
+PAID_LABELS = {
+    "ru": ("{name} ({package}, платный)", "{name} (платный)"),
+    "en": ("{name} ({package}, paid)", "{name} (paid)"),
+}
+
+
+def _language(language: str | None) -> str:
+    language = (language or settings.LANGUAGE_CODE)[:2]
+    return language if language in ("ru", "en") else "en"
+
+
+def channel_label(name: str, package: str, paid: bool, language: str | None = None) -> str:
+    """A channel as a survey question lists it, a paid package's labelled with the package."""
+    if not paid:
+        return name
+    with_package, alone = PAID_LABELS[_language(language)]
+    return (with_package if package else alone).format(name=name, package=package)
+
+
+def standard_lineup(language: str | None = None) -> list[dict]:
+    """The default line-up in `language`, as the fields of comms.TvChannel."""
+    i = ("ru", "en").index(_language(language))
+    return [
+        {"code": code, "name": names[i], "package": package[i], "paid": paid, "number": number}
+        for code, *names, package, paid, number in LINEUP
     ]
-)
+
+
+CHANNELS = {
+    language: [
+        {"code": c["code"], "label": channel_label(c["name"], c["package"], c["paid"], language)}
+        for c in standard_lineup(language)
+    ]
+    for language in ("ru", "en")
+}
 ASPECTS = _options(
     [
         ("speed", "Скорость и стабильность интернета", "Internet speed and stability"),
@@ -184,8 +231,7 @@ SURVEYS = [
 def standard_surveys(language: str | None = None) -> list[dict]:
     """The surveys in `language` (ru or en; the site's language by default), each with its
     questions as the keyword arguments of comms.Question."""
-    language = (language or settings.LANGUAGE_CODE)[:2]
-    language = language if language in ("ru", "en") else "en"
+    language = _language(language)
     out = []
     for survey in SURVEYS:
         name, intro, thanks = survey["texts"][language]

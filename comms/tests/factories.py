@@ -10,7 +10,7 @@ class MessageTemplateFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Template {n}")
     channel = Channel.SMS
     purpose = Purpose.SERVICE
-    body = "{operator}: баланс счёта {account} {balance} руб."
+    body = "{operator}: баланс счёта {account} {balance}"
 
 
 class GatewayFactory(factory.django.DjangoModelFactory):

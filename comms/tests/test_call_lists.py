@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from comms import calllists, player
 from comms.campaigns import campaign_cancel, campaign_launch, campaign_pause, campaign_preview
+from comms.consent import consent_give
 from comms.models import CallList, CallListEntry, Campaign, Contact, ContactRefusal
 from comms.services import opt_out_set
 from core.tests.factories import BranchFactory, UserFactory
@@ -63,7 +64,12 @@ def test_a_launch_fills_the_list_with_those_who_have_a_phone(world):
     call_list = launched(world)
     assert call_list.entries.count() == 3
     world["campaign"].refresh_from_db()
-    assert world["campaign"].counts == {"recipients": 4, "queued": 3, "no_address": 1}
+    assert world["campaign"].counts == {
+        "recipients": 4,
+        "queued": 3,
+        "no_consent": 0,
+        "no_address": 1,
+    }
     assert set(call_list.entries.values_list("status", flat=True)) == {S.WAITING}
 
 
@@ -128,6 +134,8 @@ def test_the_day_limit_puts_a_second_debt_call_off(world):
 def test_an_opted_out_subscriber_leaves_a_marketing_list_with_the_reason(world):
     world["campaign"].script.purpose = "marketing"
     world["campaign"].script.save()
+    for person in world["people"]:  # advertising needs prior consent (38-FZ, art. 18)
+        consent_give(subscriber=person, channel="call", source="contract")
     opt_out_set(subscriber=world["people"][0], source="card")
     call_list = launched(world)
     taken = calllists.entry_take_next(user=world["ann"], now=NOON)

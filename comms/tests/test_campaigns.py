@@ -18,6 +18,7 @@ from comms.campaigns import (
     campaign_progress,
     campaign_resume,
 )
+from comms.consent import consent_give
 from comms.models import Campaign, Contact, ContactRefusal, Gateway, Message
 from comms.services import opt_out_set
 from core.tests.factories import BranchFactory, UserFactory
@@ -42,6 +43,8 @@ def setup(db, monkeypatch):
     ]
     people[3].phone = ""
     people[3].save()
+    for person in people:  # advertising needs prior consent (38-FZ, art. 18)
+        consent_give(subscriber=person, channel="sms", source="contract")
     opt_out_set(subscriber=people[2], source="card")
     template = MessageTemplateFactory(purpose="marketing", body="{addressed}, {offer}. {operator}")
     head = UserFactory(roles=["head"])

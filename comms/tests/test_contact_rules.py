@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 
 import pytest
 
+from comms.consent import consent_give
 from comms.models import CalendarDay, Contact, ContactPolicy, ContactRefusal, OptOut
 from comms.services import contact_plan, opt_out_clear, opt_out_set
 from core.tests.factories import BranchFactory
@@ -70,6 +71,7 @@ def test_the_operator_s_calendar_corrects_the_country_s(debtor):
 
 
 def test_an_opted_out_subscriber_gets_no_marketing_but_still_hears_about_the_debt(debtor):
+    consent_give(subscriber=debtor, channel="sms", source="contract")
     opt_out_set(subscriber=debtor, source=OptOut.Source.CARD)
     opt_out_set(subscriber=debtor, source=OptOut.Source.STOP)  # twice is once
     refused = plan(debtor, at(2026, 11, 25, 12), kind="message", purpose="marketing")

@@ -47,16 +47,18 @@ def test_an_unknown_placeholder_is_named():
         check("{addressed}, ваш {bonus} и {promo}")
 
 
+@pytest.mark.django_db
 def test_it_fills_the_subscriber_s_values():
-    text = "{addressed}, на счёте {account} {balance} руб., долг {debt}, тариф {tariff}"
+    text = "{addressed}, на счёте {account} {balance}, долг {debt}, тариф {tariff}"
     assert render(text, ivanov()) == (
-        "Иван Иванович, на счёте 30000001 -550,50 руб., долг 550,50, тариф Домашний 100"
+        "Иван Иванович, на счёте 30000001 -550,50 руб., долг 550,50 руб., тариф Домашний 100"
     )
 
 
+@pytest.mark.django_db
 def test_a_company_is_addressed_by_its_name_and_no_debt_is_zero():
     company = ivanov(kind="company", full_name="ООО Ромашка", reported_balance=Decimal("10"))
-    assert render("{addressed}: {debt}", company) == "ООО Ромашка: 0,00"
+    assert render("{addressed}: {debt}", company) == "ООО Ромашка: 0,00 руб."
 
 
 def test_a_value_the_caller_gives_wins_and_a_missing_one_is_an_error():

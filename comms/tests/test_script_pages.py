@@ -48,7 +48,7 @@ def script(head):
         (
             "say",
             "Приветствие",
-            {"text": "Добрый день, {addressed}! Долг {debt} руб.", "next": "udobno-govorit"},
+            {"text": "Добрый день, {addressed}! Долг {debt}", "next": "udobno-govorit"},
         ),
     ]:
         services.script_draft_step_save(script=made, by=head, kind=kind, title=title, **fields)

@@ -10,6 +10,7 @@ from comms.sms import segments
 from comms.standard import TEMPLATES, standard_templates
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("language", ["ru", "en"])
 def test_every_shipped_template_passes_the_checks_a_written_one_must(language):
     shipped = standard_templates(language)
@@ -32,6 +33,7 @@ def test_each_template_names_the_same_placeholders_in_both_languages():
             assert ru == en, code
 
 
+@pytest.mark.django_db
 def test_a_russian_sms_fits_two_or_three_parts_with_sample_values():
     for template in standard_templates("ru"):
         if template["channel"] == Channel.SMS:

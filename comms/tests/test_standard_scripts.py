@@ -289,3 +289,29 @@ def test_a_script_of_the_same_name_made_by_the_operator_is_kept_beside_the_shipp
     scripts_install(language="en")
     assert Script.objects.get(code="payment-reminder").name == "Payment reminder (2.4.2)"
     assert Script.objects.filter(name="Payment reminder", code=None).exists()
+
+
+def _refer_a_friend_terms(language: str) -> str:
+    script = next(s for s in standard_scripts(language) if s["code"] == "refer-a-friend")
+    return next(n for n in script["graph"]["nodes"] if n["id"] == "terms")["text"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_refer_a_friend_names_the_reward_the_friends_benefit_and_the_code(language):
+    names = set(placeholders.names_in(_refer_a_friend_terms(language)))
+    assert {"referrer_reward", "friend_bonus", "referral_code"} <= names
+    assert all(placeholders.get(name) for name in names)  # registered by sales' ready()
+
+
+@pytest.mark.django_db
+def test_refer_a_friend_reads_the_operators_rules_to_the_caller():
+    from decimal import Decimal
+
+    from sales.models import ReferralProgramme
+    from subscribers.tests.factories import SubscriberFactory
+
+    ReferralProgramme.objects.create(referrer_reward=Decimal("450"), friend_bonus="a free router")
+    subscriber = SubscriberFactory()
+    text = placeholders.render(_refer_a_friend_terms("en"), subscriber)
+    code = subscriber.referral_code.code
+    assert "450" in text and "a free router" in text and code in text

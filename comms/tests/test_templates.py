@@ -120,7 +120,7 @@ def test_it_edits_a_template_and_keeps_the_old_text_in_the_history(client, head)
 def test_the_editor_previews_the_text_with_parts_and_cost(client, head):
     GatewayFactory(part_price=Decimal("2.50"))
     client.force_login(head)
-    response = client.post(PREVIEW, sms(body="Оплатите {debt} руб. " + "x" * 60))
+    response = client.post(PREVIEW, sms(body="Оплатите {debt} " + "x" * 60))
     preview = response.context["preview"]
     assert preview.body == "Оплатите 550,00 руб. " + "x" * 60  # the sample debt
     assert (preview.segments.encoding, preview.segments.parts, preview.cost) == (
@@ -146,7 +146,7 @@ def test_the_preview_fills_in_a_real_subscriber_of_the_user_s_branches(client, o
     SubscriberFactory(account="888", branch=BranchFactory(name="Урал"))
     client.force_login(operator)
     found = client.post(PREVIEW, sms(body="{account}: {debt}, {address}", account="777"))
-    assert found.context["preview"].body == "777: 10,00, ул. Ленина, 1, 5"
+    assert found.context["preview"].body == "777: 10,00 руб., ул. Ленина, 1, 5"
     other = client.post(PREVIEW, sms(body="{account}", account="888"))
     assert "No subscriber with account 888" in other.content.decode()
     assert other.context["preview"].body == "30000001"  # the sample, not the other branch's

@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.access import scoped
+from core.access import branches_of, scoped
 from core.registry import Action
 from subscribers.models import Subscriber
 from subscribers.privacy import mask_flat, may_see
 
 from .. import campaigns, outbox, placeholders, queries, services
+from ..consent import consent_give, consent_withdraw
+from ..consent_forms import ConsentForm
 from ..forms import CalendarDayForm, CampaignForm, ContactPolicyForm, MessageTemplateForm
-from ..models import CalendarDay, Campaign, Channel, MessageTemplate, OptOut
+from ..models import CalendarDay, Campaign, Channel, Consent, MessageTemplate, OptOut
 from ..policies import DEFAULTS, policies, policy_for
 
 
@@ -75,6 +77,9 @@ def template_detail(request, pk: int):
         body=template.body,
         account=request.GET.get("account", ""),
     )
+    branches = list(branches_of(request.user))
+    context["branches"] = branches
+    context["triggers"] = queries.triggers_of_template(template, branches)
     return render(request, "comms/template.html", {"template": template, **context})
 
 
@@ -140,6 +145,45 @@ def opt_out(request, pk: int):
         services.opt_out_clear(subscriber=subscriber, by=request.user)
         messages.success(request, _("Marketing to this subscriber is allowed again."))
     return redirect(reverse("subscribers:card", kwargs={"pk": pk}) + "#tab-comms")
+
+
+@permission_required("comms.change_consent", raise_exception=True)
+@require_POST
+def consent(request, pk: int):
+    """Give or withdraw the subscriber's consent to advertising on a channel, from the card's
+    Communications tab; sent twice, the second changes nothing."""
+    subscriber = get_object_or_404(scoped(Subscriber.objects.all(), request.user), pk=pk)
+    form = ConsentForm(request.POST)
+    back = reverse("subscribers:card", kwargs={"pk": pk}) + "#tab-comms"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    data = form.cleaned_data
+    label = Consent.Channel(data["channel"]).label
+    if data["action"] == "give":
+        consent_give(
+            subscriber=subscriber,
+            channel=data["channel"],
+            source=data["source"],
+            note=data["note"],
+            by=request.user,
+        )
+        messages.success(
+            request, _("Consent to advertising (%(channel)s) is recorded.") % {"channel": label}
+        )
+    else:
+        consent_withdraw(
+            subscriber=subscriber,
+            channel=data["channel"],
+            withdrawal=Consent.Withdrawal.CARD,
+            by=request.user,
+        )
+        messages.success(
+            request, _("Consent to advertising (%(channel)s) is withdrawn.") % {"channel": label}
+        )
+    return redirect(back)
 
 
 @permission_required("comms.view_contactpolicy", raise_exception=True)

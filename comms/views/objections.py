@@ -43,6 +43,7 @@ def book(request):
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "comms/objection_book_results.html", context)
+    context["to_adapt"] = Objection.objects.filter(needs_review=True, active=True).count()
     return render(request, "comms/objection_book.html", context)
 
 

@@ -56,6 +56,7 @@ def application_new(request):
                     email=data["email"], tariff=data["tariff"], agent=data["agent"],
                     paid=data["paid"], note=data["note"], branch=data["branch"],
                     duplicate_of=data["duplicate_of"], building=data["building"],
+                    referral_code=data["referral_code"],
                 )  # fmt: skip
                 messages.success(
                     request,

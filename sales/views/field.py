@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.forms import add_errors
+from core.money import user_currency
 from subscribers import coverage
 
 from ..field_forms import FieldForm
@@ -44,8 +45,9 @@ def field_form(request):
         initial = (
             {"source": source} if source in dict(FieldForm.base_fields["source"].choices) else {}
         )
-        return render(request, "sales/field.html", {"form": FieldForm(initial=initial)})
-    form = FieldForm(request.POST)
+        form = FieldForm(initial=initial, currency=user_currency(request.user))
+        return render(request, "sales/field.html", {"form": form})
+    form = FieldForm(request.POST, currency=user_currency(request.user))
     context = {"form": form}
     if not form.is_valid():
         return render(request, "sales/field.html", context, status=400)
@@ -87,6 +89,7 @@ def field_form(request):
             paid=fields["paid"],
             building=building,
             duplicate_of=duplicate_of,
+            referral_code=fields["referral_code"],
         )
     except ValidationError as e:
         add_errors(form, e)

@@ -70,7 +70,9 @@ def _thanks_url(request, token: str = "") -> str:
 @require_http_methods(["GET", "POST"])
 def apply(request):
     if request.method == "GET":
-        return _page(request, "sales/apply.html", {"form": ApplyForm()})
+        # A friend's link (/apply/?ref=CODE) fills the referral code in.
+        initial = {"referral_code": request.GET.get("ref", "")[:20]}
+        return _page(request, "sales/apply.html", {"form": ApplyForm(initial=initial)})
     data = request.POST.copy()
     form = ApplyForm(data)
     if data.get("website"):
@@ -123,6 +125,7 @@ def apply(request):
             tariff=fields["tariff"],
             building=building,
             branch=branch,
+            referral_code=fields["referral_code"],
         )
     except ValidationError as e:
         add_errors(form, e)

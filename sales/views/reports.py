@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.access import branch_ids, scoped
+from core.money import money_text, user_currency
 from subscribers.models import Subscriber
 
 from .. import plans as sales_plans
@@ -203,11 +204,14 @@ def report_recipients(request):
 @require_safe
 def referral_programme(request):
     pending = referrals.rewards_pending(user=request.user)
+    rules = referrals.programme_rules()
     return render(
         request,
         "sales/referrals.html",
         {
             "programme": referrals.programme(user=request.user),
+            "rules": rules,
+            "reward": money_text(rules.referrer_reward, user_currency(request.user)),
             "pending": pending[:200],
             "may_export": request.user.has_perm("sales.change_referralreward"),
         },

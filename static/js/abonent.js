@@ -23,6 +23,15 @@
 document.addEventListener("submit", function (event) {
   var form = event.target;
   if (!form.hasAttribute || !form.hasAttribute("data-ab-submit-once")) return;
+  // A disabled button is left out of what the form sends: keep the pressed one's name.
+  var pressed = event.submitter;
+  if (pressed && pressed.name) {
+    var keep = document.createElement("input");
+    keep.type = "hidden";
+    keep.name = pressed.name;
+    keep.value = pressed.value;
+    form.appendChild(keep);
+  }
   form.querySelectorAll("button[type=submit]").forEach(function (button) {
     button.disabled = true;
     var spinner = button.querySelector(".spinner-border");

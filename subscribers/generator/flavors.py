@@ -21,7 +21,8 @@ COLUMNS = {
     "subscribers": semicolons(
         "account;full_name;phone;email;kind;branch;city;street;house;flat;technology;tariff;"
         "monthly_fee;status;connected_on;terminated_on;balance;"
-        "contract_no;birth_date;has_router;credit_limit"  # the extra attributes
+        "contract_no;birth_date;has_router;credit_limit;"  # the extra attributes (and birth)
+        "consent_sms;consent_email"  # consent to advertising (comms.Consent)
     ),
     "charges": semicolons("account;period;service;tariff;amount"),
     "payments": semicolons("account;paid_at;amount;method"),
@@ -94,7 +95,8 @@ FLAVOR_SPECS = {
             "subscribers": semicolons(
                 "Лицевой счет;ФИО;Телефон;E-mail;Тип абонента;Филиал;Город;Улица;Дом;Квартира;"
                 "Технология;Тариф;Абонплата;Статус;Дата подключения;Дата отключения;Баланс;"
-                "Номер договора;Дата рождения;Роутер;Кредитный лимит"
+                "Номер договора;Дата рождения;Роутер;Кредитный лимит;"
+                "Согласие на рекламу по SMS;Согласие на рекламу по e-mail"
             ),
             "charges": semicolons("Лицевой счет;Период;Услуга;Тариф;Сумма"),
             "payments": semicolons("Лицевой счет;Дата платежа;Сумма;Способ оплаты"),
@@ -120,7 +122,7 @@ FLAVOR_SPECS = {
             "subscribers": semicolons(
                 "agrm_num;name;mobile;email;user_type;branch_name;city;street;building;flat;tech;"
                 "tarif_name;rent;agrm_state;agrm_date;close_date;balance;"
-                "contract;birthday;router;credit"
+                "contract;birthday;router;credit;sms_ads_ok;email_ads_ok"
             ),
             "charges": semicolons("agrm_num;period_date;service_name;tarif_name;amount"),
             "payments": semicolons("agrm_num;pay_date;amount;pay_class"),

@@ -17,7 +17,7 @@ from core.models import Branch, Currency
 from core.sql import BulkWriter, fetchall, is_postgres
 
 from ..models import ExtraAttribute, Subscriber
-from . import direct, merge, rawcopy
+from . import columns, direct, merge, rawcopy
 from .errors import ErrorList
 from .parse import FieldError, Parsers, narrowest_type, typed_value, value_types
 from .readers import COLUMNS, Format, Table, open_tables
@@ -63,6 +63,7 @@ class Loader:
         self.touched_months: list = []
         self.ledger_months: set[date] = set()
         self.sources: list[str] = []
+        self.flags_seen: set[str] = set()
         merge.create_staging()
 
     # -- helpers ---------------------------------------------------------------------------
@@ -235,6 +236,10 @@ class Loader:
             rows = next(t for t in again if t.label == table.label).rows
         seen: dict[str, int] = {}
         n = 0
+        # The yes/no columns a block above registered (importing/columns.py).
+        flags = columns.flag_columns()
+        flag_ix = [table.header.index(c) if c in table.header else None for c in flags]
+        self.flags_seen.update(c for c, i in zip(flags, flag_ix, strict=True) if i is not None)
         cols = [
             "src",
             "line",
@@ -256,7 +261,9 @@ class Loader:
             "connected_on",
             "terminated_on",
             "balance",
+            "birth_date",
             "extra",
+            *flags,
         ]
         label = table.label
         with BulkWriter("stg_subscriber", cols) as out:
@@ -307,6 +314,7 @@ class Loader:
                     ("monthly_fee", p.money, False),
                     ("email", p.email, False),
                     ("phone", p.phones, False),
+                    ("birth_date", p.date, False),
                 ):
                     raw = _cell(cells, ix[column])
                     if raw in ("", None):
@@ -335,6 +343,17 @@ class Loader:
                     value = self._extra_value(extra_types[name], raw)
                     if value is not None:
                         values[name] = value
+                answers = []
+                for name, i in zip(flags, flag_ix, strict=True):
+                    raw = _cell(cells, i)
+                    if raw in ("", None):
+                        answers.append(None)  # the billing says nothing: left as it is
+                        continue
+                    try:
+                        answers.append(p.yes_no(raw))
+                    except FieldError as exc:
+                        self.errors.add(label, line, name, raw, exc.message)
+                        ok = False
                 if not ok:
                     self.bad_accounts.add(account)
                     continue
@@ -361,7 +380,9 @@ class Loader:
                         parsed["connected_on"],
                         parsed["terminated_on"],
                         parsed["balance"],
+                        parsed["birth_date"],
                         json.dumps(values, ensure_ascii=False, sort_keys=True),
+                        *answers,
                     )
                 )
         self._count("subscribers", n)
@@ -405,6 +426,9 @@ class Loader:
         merge.merge_addresses(self.errors, self.sources)
         merge.merge_tariffs()
         self.stats.update(merge.merge_subscribers(batch_id, today=today, data_month=data_month))
+        for handler in columns.handlers():
+            if self.flags_seen.intersection(handler.columns):
+                self.stats.update(handler.apply("stg_subscriber"))
         self._branch_tz()
 
     def _accounts(self) -> dict[str, int]:

@@ -33,6 +33,7 @@ from ..models import (
     Subscriber,
     Tariff,
 )
+from .columns import flag_columns
 from .errors import ErrorList
 
 BRANCH = Branch._meta.db_table
@@ -53,6 +54,7 @@ def _t(kind: str) -> str:
 
 
 def create_staging() -> None:
+    flags = "".join(f", {name} boolean" for name in flag_columns())
     create_temp_table(
         "stg_branch", "src integer, line integer, name text, time_zone text, currency text"
     )
@@ -67,7 +69,8 @@ def create_staging() -> None:
         "src integer, line integer, account text, kind text, full_name text, phone text, "
         "phone2 text, email text, branch text, city text, street text, house text, flat text, "
         "technology text, tariff text, monthly_fee numeric(14,2), status text, "
-        "connected_on date, terminated_on date, balance numeric(14,2), extra text",
+        "connected_on date, terminated_on date, balance numeric(14,2), birth_date date, "
+        f"extra text{flags}",
     )
     create_temp_table(
         "stg_charge",
@@ -237,6 +240,7 @@ SUB_COLUMNS = (
     "connected_on",
     "terminated_on",
     "reported_balance",
+    "birth_date",
     "extra",
 )
 
@@ -249,7 +253,8 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
         "account text, kind text, full_name text, phone text, phone2 text, email text, "
         "branch_id bigint, building_id bigint, city_id bigint, flat text, technology text, "
         "tariff_id bigint, status text, connected_on date, terminated_on date, "
-        "reported_balance numeric(14,2), extra text, id bigint, old_status text, "
+        "reported_balance numeric(14,2), birth_date date, extra text, id bigint, "
+        "old_status text, "
         "old_tariff_id bigint, old_connected_on date, "
         "old_terminated_on date, old_branch_id bigint, old_technology text, changed integer",
     )
@@ -268,7 +273,8 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
         INSERT INTO stg_sub
         SELECT st.account, st.kind, st.full_name, st.phone, st.phone2, st.email, b.id,
                a.building_id, a.city_id, st.flat, st.technology, t.id, st.status, st.connected_on,
-               st.terminated_on, st.balance, st.extra, s.id, s.status, s.tariff_id,
+               st.terminated_on, st.balance, st.birth_date, st.extra, s.id, s.status,
+               s.tariff_id,
                s.connected_on, s.terminated_on, s.branch_id, s.technology,
                CASE WHEN s.id IS NULL THEN NULL
                     WHEN {cmp.replace("st.", "X.").replace("X.", "st.")}

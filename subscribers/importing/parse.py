@@ -209,6 +209,15 @@ class Parsers:
             numbers.append(phone_normalize(part, self.region))
         return numbers
 
+    def yes_no(self, value) -> bool:
+        """A yes/no cell, as extra attributes read booleans (true/false, yes/no, да/нет)."""
+        if isinstance(value, bool):
+            return value
+        answer = BOOL_VALUES.get(str(value).strip().lower())
+        if answer is None:
+            raise FieldError(_("not yes or no (expected yes, no, true, false, да or нет)"))
+        return answer
+
     def email(self, value) -> str:
         text = str(value).strip()
         if text:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from .columns import flag_columns
+
 KINDS = ("branches", "buildings", "subscribers", "charges", "payments")
 
 # Canonical columns per kind; required ones first in REQUIRED.
@@ -43,6 +45,7 @@ COLUMNS = {
         "connected_on",
         "terminated_on",
         "balance",
+        "birth_date",
     ),
     "charges": ("account", "period", "service", "tariff", "amount"),
     "payments": ("account", "paid_at", "amount", "method"),
@@ -120,7 +123,7 @@ class Table:
 
     @property
     def extra_columns(self) -> list[tuple[int, str]]:
-        known = set(COLUMNS[self.kind])
+        known = set(COLUMNS[self.kind]) | set(flag_columns())
         if self.kind != "subscribers":
             return []
         return [(i, name) for i, name in enumerate(self.header) if name and name not in known]

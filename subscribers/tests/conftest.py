@@ -87,6 +87,7 @@ def import_env(settings, tmp_path):
     """English messages, and an import lock file of the test's own: the lock is named after the
     database, and every xdist worker's in-memory test database has the same name."""
     settings.VAR_DIR = tmp_path / "var"
+    settings.ABONENT_JOB_RUNNER = "sync"  # what runs after an import's commit, in the test
     with translation.override("en"):
         yield
 

@@ -143,6 +143,8 @@ def test_amounts_dates_and_codes_are_valid(data):
         assert MONEY.fullmatch(row["monthly_fee"])
         assert row["has_router"] in ("true", "false")
         assert row["credit_limit"].isdigit()
+        assert row["consent_sms"] in ("true", "false", "")
+        assert row["consent_email"] in (("true", "false") if row["email"] else ("",))
         if row["kind"] == "company":
             assert row["birth_date"] == ""
         else:
@@ -291,7 +293,8 @@ def to_canonical(out: Path, mapping: dict) -> dict[str, list[dict]]:
                 row["paid_at"] = datetime.strptime(row["paid_at"], mapping["datetime_format"])
             if kind == "subscribers":
                 row["status"] = mapping["status_values"][row["status"]]
-                row["has_router"] = BOOL[row["has_router"]]
+                for name in ("has_router", "consent_sms", "consent_email"):
+                    row[name] = BOOL.get(row[name], row[name])  # empty: the billing says nothing
             if kind == "payments":
                 row["method"] = mapping["method_values"][row["method"]]
             rows.append(row)
@@ -326,8 +329,8 @@ def test_a_flavor_maps_back_to_the_canonical_data(tmp_path, canonical, data, fla
             return date.fromisoformat(text + "-01")
         if column in ("monthly_fee", "balance", "amount"):
             return Decimal(text)
-        if column == "has_router":
-            return BOOL[text]
+        if column in ("has_router", "consent_sms", "consent_email"):
+            return BOOL.get(text, text)
         if column == "paid_at":
             at = datetime.fromisoformat(text)
             if at.tzinfo:  # the branch's local time, as the flavors write it
@@ -339,6 +342,13 @@ def test_a_flavor_maps_back_to_the_canonical_data(tmp_path, canonical, data, fla
         assert len(mapped[kind]) == len(data[kind])
         for ours, theirs in zip(data[kind], mapped[kind], strict=True):
             assert {column: expected(ours, column) for column in ours} == theirs
+
+
+def test_a_realistic_share_consents_to_advertising(data):
+    rows = data["subscribers"]
+    sms = sum(row["consent_sms"] == "true" for row in rows) / len(rows)
+    email = sum(row["consent_email"] == "true" for row in rows) / len(rows)
+    assert 0.45 < sms < 0.75 and 0.08 < email < 0.35
 
 
 def test_mappings_are_import_mappings_of_the_flavors():

@@ -180,7 +180,6 @@ def test_it_types_the_extra_columns(base):
     assert dict(ExtraAttribute.objects.values_list("key", "value_type")) == {
         "contract_no": "text",
         "credit_limit": "int",
-        "birth_date": "date",
         "has_router": "bool",
         "discount": "decimal",
     }
@@ -191,7 +190,6 @@ def test_it_stores_typed_extra_values_and_leaves_out_empty_ones(base):
     assert extra["1001"] == {
         "contract_no": "Д-1",
         "credit_limit": 0,
-        "birth_date": "1980-02-29",
         "has_router": True,
         "discount": 5.5,
     }
@@ -203,6 +201,13 @@ def test_it_stores_typed_extra_values_and_leaves_out_empty_ones(base):
         "discount": 10,
     }
     assert extra["1005"] == {"contract_no": "Д-5", "credit_limit": 0}
+
+
+def test_it_stores_the_birth_date_as_the_subscriber_s_own_field(base):
+    births = dict(Subscriber.objects.values_list("account", "birth_date"))
+    assert births["1001"] == date(1980, 2, 29)
+    assert births["1002"] == date(1990, 7, 15)
+    assert births["1004"] is None
 
 
 def test_it_records_connections_terminations_and_suspensions(base):
