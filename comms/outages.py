@@ -5,24 +5,29 @@ works cancelled take back the messages not yet handed over."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.jobs import run_in_background
+from core.models import Branch
 from subscribers import addresses
 from subscribers.models import Building, Status, Street, Subscriber
 
 from . import triggers
-from .models import Message, Outage, TriggerFiring
+from .models import Contact, ContactKind, Message, Outage, TriggerFiring
+from .queries import gateway_for
 
 KIND_TRIGGER = {Outage.Kind.PLANNED: "planned_works", Outage.Kind.EMERGENCY: "outage"}
 RESTORED = "restored"
 NOTICE_AHEAD = timedelta(days=1)  # planned works are announced a day before
+log = logging.getLogger(__name__)
 
 
 def affected(*, branch, buildings, streets) -> QuerySet[Subscriber]:
@@ -66,13 +71,26 @@ def buildings_from_lines(*, branch, text: str) -> list[Building]:
     return list(Building.objects.filter(pk__in=found))
 
 
+def _moment(at: datetime, zone) -> str:
+    local = timezone.localtime(at, zone)
+    # Translators: {when} of the planned works and outage SMS: "08.12 at 10:00".
+    return _("%(day)s at %(time)s") % {
+        "day": local.strftime("%d.%m"),
+        "time": local.strftime("%H:%M"),
+    }
+
+
 def _when(outage: Outage) -> str:
+    """{when} of the message: the start of planned works, the expected end of an emergency,
+    in the branch's local time."""
     zone = outage.branch.tz
     if outage.kind == Outage.Kind.PLANNED:
-        return timezone.localtime(outage.starts_at, zone).strftime("%d.%m %H:%M")
+        return _moment(outage.starts_at, zone)
     if outage.ends_at is None:
-        return _("as soon as possible")
-    return timezone.localtime(outage.ends_at, zone).strftime("%d.%m %H:%M")
+        # Translators: {when} of the outage SMS when its end is not known: "Service is back
+        # by {when}" / "Восстановим до {when}" — a phrase that reads after "by" / "до".
+        return _("the end of the repairs")
+    return _moment(outage.ends_at, zone)
 
 
 @transaction.atomic
@@ -105,12 +123,14 @@ def outage_create(
         s.city.branch_id != branch.pk for s in streets
     ):
         raise ValidationError(_("The buildings and streets must be of the outage's branch."))
-    same = Outage.objects.select_for_update().filter(
+    # The branch's row is the lock: two requests entering the same works wait for each other.
+    Branch.objects.select_for_update().filter(pk=branch.pk).exists()
+    same = Outage.objects.filter(
         branch=branch, kind=kind, title=title, starts_at=starts_at, state=Outage.State.OPEN
     )
     if same.exists():  # a form sent twice, or two people entering the same works
         raise ValidationError(_("These works are entered already."), code="duplicate")
-    outage = Outage.objects.create(
+    outage = Outage(
         kind=kind,
         branch=branch,
         title=title,
@@ -120,6 +140,8 @@ def outage_create(
         created_by=by,
         counts={"sending": True},
     )
+    outage._history_user = by
+    outage.save()
     outage.buildings.set(buildings)
     outage.streets.set(streets)
     transaction.on_commit(lambda: _notify_later(outage.pk, KIND_TRIGGER[kind]))
@@ -132,43 +154,73 @@ def _notify_later(outage_id: int, trigger: str) -> None:
     run_in_background(outage_notify_task, outage_id, trigger)
 
 
+def _prefix(outage: Outage, trigger: str) -> str:
+    """The firings' keys: `outage:<id>:<subscriber>` for the announcement (planned or not),
+    `restored:<id>:<subscriber>` for the all-clear."""
+    return f"{'restored' if trigger == RESTORED else 'outage'}:{outage.pk}:"
+
+
 def _key(outage: Outage, trigger: str, subscriber_id: int) -> str:
-    return f"{trigger}:{outage.pk}:{subscriber_id}"
+    return f"{_prefix(outage, trigger)}{subscriber_id}"
+
+
+PROGRESS_EVERY = 500  # subscribers between two progress updates on the outage's page
+WAITING = [Message.Status.QUEUED, Message.Status.DEFERRED]
+# An outage message in one of these reached the subscriber, or is being handed over.
+TOLD = [Message.Status.SENDING, Message.Status.SENT, Message.Status.DELIVERED]
+
+
+def _counts_update(outage_id: int, **changes) -> None:
+    counts = Outage.objects.get(pk=outage_id).counts
+    Outage.objects.filter(pk=outage_id).update(counts={**counts, **changes})
+
+
+def _told(outage: Outage) -> QuerySet[Subscriber]:
+    """Those the outage message reached (or is reaching): the ones "restored" goes to."""
+    trigger = KIND_TRIGGER[Outage.Kind.EMERGENCY]
+    sent = TriggerFiring.objects.filter(
+        trigger=trigger, key__startswith=_prefix(outage, trigger), message__status__in=TOLD
+    ).values("subscriber")
+    return Subscriber.objects.filter(pk__in=sent)
 
 
 def outage_notify(outage_id: int, trigger: str) -> dict[str, int]:
     """Fire the trigger for each subscriber concerned — everyone affected, or for "restored"
-    those who were sent the outage message — each in a transaction of its own: a run stopped
-    halfway and run again sends only what it had not (the firing's key). Saves the counts."""
+    those the outage message reached — selected in one query, each fired in a transaction of
+    its own: a run stopped halfway and run again sends only what it had not (the firing's
+    key). The progress and then the counts go to outage.counts for the outage's page."""
+    try:
+        return _notify(outage_id, trigger)
+    except Exception as e:  # the page shows it instead of "sending" for ever; the log has it
+        log.exception("outage %s: %s failed", outage_id, trigger)
+        _counts_update(outage_id, sending=False, error=str(e)[:500])
+        raise
+
+
+def _notify(outage_id: int, trigger: str) -> dict[str, int]:
     outage = Outage.objects.select_related("branch").get(pk=outage_id)
     now = timezone.now()
     later = now + timedelta(minutes=5)  # a message due by then goes now, not "deferred"
-    values = {"when": _when(outage)}
+    with translation.override(settings.LANGUAGE_CODE):  # the language the SMS are written in
+        values = {"when": _when(outage)}
     not_before = None
     if trigger == "planned_works":
         not_before = max(outage.starts_at - NOTICE_AHEAD, now)
-    if trigger == RESTORED:
-        told = TriggerFiring.objects.filter(
-            trigger=KIND_TRIGGER[Outage.Kind.EMERGENCY],
-            key__startswith=f"{KIND_TRIGGER[Outage.Kind.EMERGENCY]}:{outage.pk}:",
-            message__isnull=False,
-        ).values("subscriber")
-        people = Subscriber.objects.filter(pk__in=told)
-    else:
-        people = outage_affected(outage)
+    people = _told(outage) if trigger == RESTORED else outage_affected(outage)
+    people = people.select_related("branch").order_by("pk")
+    total = people.count()
+    _counts_update(outage_id, sending=True, done=0, total=total)
     config = triggers.setting(trigger, outage.branch_id)
-    counts = {"affected": 0, "queued": 0, "deferred": 0, "refused": 0, "no_phone": 0, "off": 0}
-    for subscriber in people.select_related("branch").order_by("pk").iterator(chunk_size=2000):
+    template = triggers.template_of(trigger)
+    if template is not None and gateway_for(template.channel) is None:
+        template = None  # then fire() says so for each, and spends none of the events
+    counts = {
+        "affected": 0, "queued": 0, "deferred": 0, "refused": 0, "no_phone": 0, "off": 0,
+        "not_sent": 0,
+    }  # fmt: skip
+    for subscriber in people.iterator(chunk_size=2000):
         counts["affected"] += 1
-        with transaction.atomic():
-            fired = triggers.fire(
-                trigger,
-                subscriber=subscriber,
-                key=_key(outage, trigger, subscriber.pk),
-                values=values,
-                not_before=not_before,
-                config=config,
-            )
+        fired = _fire(trigger, outage, subscriber, values, not_before, config, template)
         if fired.message is not None:
             status = fired.message.status
             if status == Message.Status.FAILED:
@@ -179,31 +231,84 @@ def outage_notify(outage_id: int, trigger: str) -> dict[str, int]:
                 counts["queued"] += 1
         elif fired.skipped == triggers.OFF:
             counts["off"] += 1
+        elif fired.skipped in (triggers.NO_TEMPLATE, triggers.NO_GATEWAY):
+            counts["not_sent"] += 1  # not spent: a run after the gateway is set up sends it
         elif fired.skipped != triggers.ALREADY:
             counts["no_phone"] += 1
-    data = {k: v for k, v in Outage.objects.get(pk=outage.pk).counts.items() if k != "sending"}
+        if counts["affected"] % PROGRESS_EVERY == 0:
+            _counts_update(outage_id, done=counts["affected"])
+    data = Outage.objects.get(pk=outage_id).counts
+    data = {k: v for k, v in data.items() if k not in ("sending", "done", "total", "error")}
     if trigger == RESTORED:
         data["restored"] = counts
     else:
         data.update(counts)
-    Outage.objects.filter(pk=outage.pk).update(counts=data)
+    Outage.objects.filter(pk=outage_id).update(counts=data)
     from .outbox import kick
 
     kick()
     return counts
 
 
+def _fire(trigger, outage, subscriber, values, not_before, config, template):
+    with transaction.atomic():
+        return triggers.fire(
+            trigger, subscriber=subscriber, key=_key(outage, trigger, subscriber.pk),
+            values=values, not_before=not_before, config=config, template=template,
+        )  # fmt: skip
+
+
+def outage_progress(outage: Outage) -> dict:
+    """How far the sending is, for the page that polls it while it runs."""
+    counts = outage.counts or {}
+    total, done = counts.get("total") or 0, counts.get("done") or 0
+    return {
+        "sending": bool(counts.get("sending")),
+        "error": counts.get("error", ""),
+        "total": total,
+        "done": done,
+        "percent": 100 if not total else min(100, round(100 * done / total)),
+    }
+
+
+def _take_back(messages: QuerySet[Message]) -> int:
+    """Cancel the messages not yet handed over, and give back the contacts they reserved
+    (a contact is the subscriber's, the purpose's and the message's moment)."""
+    waiting = Message.objects.filter(pk__in=messages.values("pk"), status__in=WAITING)
+    reserved = waiting.filter(
+        subscriber=OuterRef("subscriber"), purpose=OuterRef("purpose"), not_before=OuterRef("at")
+    )
+    Contact.objects.filter(Exists(reserved), kind=ContactKind.MESSAGE).delete()
+    return waiting.update(status=Message.Status.CANCELLED)
+
+
+def _announcements(outage: Outage) -> QuerySet[Message]:
+    trigger = KIND_TRIGGER[outage.kind]
+    ids = TriggerFiring.objects.filter(
+        trigger=trigger, key__startswith=_prefix(outage, trigger), message__isnull=False
+    ).values("message")
+    return Message.objects.filter(pk__in=ids)
+
+
 @transaction.atomic
 def outage_restore(*, outage: Outage, by=None) -> Outage:
-    """The emergency is over: everyone who was told of it hears that the service is back."""
+    """The emergency is over: everyone the outage message reached hears that the service is
+    back; an outage message still waiting in the outbox is taken back instead."""
     outage = Outage.objects.select_for_update().get(pk=outage.pk)
     if outage.kind != Outage.Kind.EMERGENCY:
         raise ValidationError(_("Only an emergency is restored; planned works end by themselves."))
     if outage.state != Outage.State.OPEN:
         raise ValidationError(_("This outage is closed already."))
+    if outage.counts.get("sending"):
+        raise ValidationError(_("The outage messages are still being queued; try in a minute."))
     outage.state = Outage.State.RESTORED
     outage.closed_at = timezone.now()
+    outage._history_user = by
     outage.save(update_fields=["state", "closed_at"])
+    taken = _take_back(_announcements(outage))
+    counts = {**outage.counts, "taken_back": taken, "sending": True}
+    Outage.objects.filter(pk=outage.pk).update(counts=counts)
+    outage.counts = counts
     transaction.on_commit(lambda: _notify_later(outage.pk, RESTORED))
     return outage
 
@@ -219,21 +324,23 @@ def outage_cancel(*, outage: Outage, by=None) -> int:
         raise ValidationError(_("These works are closed already."))
     if outage.starts_at <= timezone.now():
         raise ValidationError(_("These works have started: they cannot be cancelled."))
+    if outage.counts.get("sending"):
+        raise ValidationError(_("The messages are still being queued; try in a minute."))
     outage.state = Outage.State.CANCELLED
     outage.closed_at = timezone.now()
+    outage._history_user = by
     outage.save(update_fields=["state", "closed_at"])
-    return (
-        Message.objects.filter(pk__in=outage_messages(outage).values("pk"))
-        .filter(status__in=[Message.Status.QUEUED, Message.Status.DEFERRED])
-        .update(status=Message.Status.CANCELLED)
-    )
+    taken = _take_back(_announcements(outage))
+    counts = {**outage.counts, "taken_back": taken}
+    Outage.objects.filter(pk=outage.pk).update(counts=counts)
+    return taken
 
 
 def outage_messages(outage: Outage) -> QuerySet[Message]:
     """The messages the outage sent: its announcement and, for an emergency, the "restored"."""
     keys = Q()
     for trigger in (KIND_TRIGGER[outage.kind], RESTORED):
-        keys |= Q(trigger=trigger, key__startswith=f"{trigger}:{outage.pk}:")
+        keys |= Q(trigger=trigger, key__startswith=_prefix(outage, trigger))
     ids = TriggerFiring.objects.filter(keys, message__isnull=False).values("message")
     return Message.objects.filter(pk__in=ids)
 

@@ -70,6 +70,7 @@ urlpatterns = [
     ),
     path("outages/new/", outage_views.outage_new, name="outage_new"),
     path("outages/<int:pk>/", outage_views.outage_detail, name="outage"),
+    path("outages/<int:pk>/progress/", outage_views.outage_progress_part, name="outage_progress"),
     path("outages/<int:pk>/<str:action>/", outage_views.outage_act, name="outage_act"),
     path("dlr/<str:token>/", views.dlr, name="dlr"),
     path("mo/<str:token>/", views.mo, name="mo"),

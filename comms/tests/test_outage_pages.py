@@ -137,7 +137,9 @@ def test_restore_and_cancel_post_only_and_refuse_an_illegal_step(client, supervi
 
 def test_the_registry_lists_the_branchs_outages(client, supervisor, tver):
     client.force_login(supervisor)
-    Outage.objects.create(kind="emergency", branch=tver, title="Fibre cut", starts_at=timezone.now())
+    Outage.objects.create(
+        kind="emergency", branch=tver, title="Fibre cut", starts_at=timezone.now()
+    )
     Outage.objects.create(
         kind="emergency", branch=BranchFactory(name="Other"), title="Elsewhere",
         starts_at=timezone.now(),
@@ -145,3 +147,79 @@ def test_the_registry_lists_the_branchs_outages(client, supervisor, tver):
     html = client.get(reverse("registry", args=["outages"])).content.decode()
     assert "Fibre cut" in html and "Elsewhere" not in html
     assert 'id="new-outage"' in html
+
+
+def test_a_street_of_another_branch_is_refused(client, tver, lenina):
+    other = BranchFactory(name="Other")
+    head = UserFactory(username="head2", roles=["head"], branches=[tver, other])
+    street = StreetFactory(city__branch=other, name="Мира")
+    client.force_login(head)
+    response = client.post(NEW, form(tver, save="1", buildings_text="", streets=[street.pk]))
+    assert response.status_code == 400
+    assert "Choose streets of the outage&#x27;s branch." in response.content.decode()
+    assert not Outage.objects.exists()
+
+
+def test_the_page_shows_the_progress_while_the_messages_are_queued(client, supervisor, tver):
+    client.force_login(supervisor)
+    outage = Outage.objects.create(
+        kind="emergency", branch=tver, title="Cut", starts_at=timezone.now(),
+        counts={"sending": True, "done": 500, "total": 2000},
+    )  # fmt: skip
+    page = client.get(reverse("comms:outage", args=[outage.pk])).content.decode()
+    assert 'id="outage-sending"' in page and "25%" in page and "500 of 2,000" in page
+    progress = reverse("comms:outage_progress", args=[outage.pk])
+    assert 'hx-trigger="every 2s"' in client.get(progress).content.decode()
+    assert client.post(progress).status_code == 405
+    Outage.objects.filter(pk=outage.pk).update(counts={"affected": 2000, "queued": 2000})
+    done = client.get(progress + "?was=sending")
+    assert done["HX-Refresh"] == "true" and 'id="outage-sending"' not in done.content.decode()
+
+
+def test_restored_from_the_page_tells_those_told(
+    client, supervisor, tver, lenina, django_capture_on_commit_callbacks
+):
+    client.force_login(supervisor)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(NEW, form(tver, save="1"))
+    outage = Outage.objects.get()
+    Message.objects.update(status=Message.Status.SENT)  # the outbox worker handed them over
+    restore = reverse("comms:outage_act", args=[outage.pk, "restore"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(restore)
+    page = client.get(reverse("comms:outage", args=[outage.pk])).content.decode()
+    assert Message.objects.filter(template__code="restored").count() == 2
+    assert 'id="outage-restore"' not in page and 'id="outage-restored-count">2<' in page
+
+
+def test_works_already_started_offer_no_cancel(client, supervisor, tver):
+    client.force_login(supervisor)
+    started = Outage.objects.create(
+        kind="planned", branch=tver, title="Works", starts_at=timezone.now() - timedelta(hours=1)
+    )
+    page = client.get(reverse("comms:outage", args=[started.pk])).content.decode()
+    assert 'id="outage-cancel"' not in page
+    html = client.post(
+        reverse("comms:outage_act", args=[started.pk, "cancel"]), follow=True
+    ).content.decode()
+    assert "have started" in html and Outage.objects.get().state == Outage.State.OPEN
+
+
+def test_the_registry_costs_the_same_queries_for_more_rows(client, supervisor, tver):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(supervisor)
+    url = reverse("registry", args=["outages"])
+    client.get(url)  # the session's first request writes what later ones do not
+
+    def queries(n):
+        for i in range(n):
+            Outage.objects.create(
+                kind="planned", branch=tver, title=f"W{i}", starts_at=timezone.now()
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(10)

@@ -57,15 +57,17 @@ def subscriber(building, n, **fields):
     )
 
 
+def handed_over():
+    """What the outbox worker does: the messages due go to the gateway."""
+    Message.objects.filter(status=Message.Status.QUEUED).update(status=Message.Status.SENT)
+
+
 def emergency(branch, **fields):
+    fields = {"ends_at": timezone.now() + timedelta(hours=3), **fields}
     return globals()["outage_create"](
-        branch=branch,
-        kind=Outage.Kind.EMERGENCY,
-        title="Fibre cut",
-        starts_at=timezone.now(),
-        ends_at=timezone.now() + timedelta(hours=3),
+        branch=branch, kind=Outage.Kind.EMERGENCY, title="Fibre cut", starts_at=timezone.now(),
         **fields,
-    )
+    )  # fmt: skip
 
 
 def test_everyone_in_the_buildings_and_on_the_streets_is_told_once(tver, place):
@@ -82,7 +84,9 @@ def test_everyone_in_the_buildings_and_on_the_streets_is_told_once(tver, place):
     assert outage.counts["affected"] == 4
     assert outage.counts["queued"] + outage.counts["deferred"] == 4
     body = Message.objects.first().body
-    assert "outage" in body and timezone.localtime(outage.ends_at, tver.tz).strftime("%H:%M") in body
+    assert (
+        "outage" in body and timezone.localtime(outage.ends_at, tver.tz).strftime("%H:%M") in body
+    )
 
 
 def test_running_the_notice_again_sends_nothing_more(tver, place):
@@ -145,6 +149,7 @@ def test_restored_goes_to_those_told_of_the_outage(tver, place):
     no_phone.phone = ""
     no_phone.save()
     outage = emergency(tver, buildings=[place["twelve"]])
+    handed_over()
     subscriber(place["twelve"], 3)  # moved in after the outage was announced
     outage_restore(outage=outage)
     restored = Message.objects.filter(template__code="restored")
@@ -153,9 +158,20 @@ def test_restored_goes_to_those_told_of_the_outage(tver, place):
     assert outage.state == Outage.State.RESTORED and outage.counts["restored"]["affected"] == 1
 
 
+def test_an_outage_message_still_waiting_is_taken_back_instead(tver, place):
+    subscriber(place["twelve"], 1)
+    outage = emergency(tver, buildings=[place["twelve"]])
+    outage_restore(outage=outage)
+    assert Message.objects.get().status == Message.Status.CANCELLED
+    assert not Message.objects.filter(template__code="restored").exists()
+    outage.refresh_from_db()
+    assert outage.counts["taken_back"] == 1 and outage.counts["restored"]["affected"] == 0
+
+
 def test_restoring_twice_or_planned_works_is_refused(tver, place):
     subscriber(place["twelve"], 1)
     outage = emergency(tver, buildings=[place["twelve"]])
+    handed_over()
     outage_restore(outage=outage)
     with pytest.raises(ValidationError, match="closed already"):
         outage_restore(outage=outage)
@@ -206,3 +222,87 @@ def test_a_building_of_another_branch_is_refused(tver, place):
     with pytest.raises(ValidationError, match="of the outage's branch"):
         emergency(tver, buildings=[other])
     assert not Outage.objects.exists()
+
+
+def test_cancelled_works_give_back_the_contacts_they_reserved(tver, place):
+    from comms.models import Contact
+
+    subscriber(place["twelve"], 1)
+    planned = outage_create(
+        branch=tver, kind="planned", title="Works", starts_at=timezone.now() + timedelta(days=2),
+        buildings=[place["twelve"]],
+    )  # fmt: skip
+    assert Contact.objects.count() == 1
+    outage_cancel(outage=planned)
+    assert not Contact.objects.exists()
+    planned.refresh_from_db()
+    assert planned.state == Outage.State.CANCELLED and planned.counts["taken_back"] == 1
+
+
+def test_works_already_started_cannot_be_cancelled(tver, place):
+    subscriber(place["twelve"], 1)
+    started = outage_create(
+        branch=tver, kind="planned", title="Works", starts_at=timezone.now() - timedelta(hours=1),
+        buildings=[place["twelve"]],
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="have started"):
+        outage_cancel(outage=started)
+    assert Outage.objects.get().state == Outage.State.OPEN
+    assert Message.objects.get().status != Message.Status.CANCELLED
+
+
+def test_the_message_says_when_in_the_branchs_time(tver, place, settings):
+    settings.LANGUAGE_CODE = "en"
+    subscriber(place["twelve"], 1)
+    start = timezone.now() + timedelta(days=2)
+    outage_create(
+        branch=tver, kind="planned", title="Works", starts_at=start, buildings=[place["twelve"]]
+    )
+    local = timezone.localtime(start, tver.tz)
+    assert f"{local:%d.%m} at {local:%H:%M}" in Message.objects.get().body
+
+
+def test_an_emergency_without_an_end_says_so(tver, place, settings):
+    settings.LANGUAGE_CODE = "en"
+    subscriber(place["twelve"], 1)
+    emergency(tver, buildings=[place["twelve"]], ends_at=None)
+    assert "back by the end of the repairs" in Message.objects.get().body
+
+
+def test_without_a_gateway_nothing_is_spent_and_the_page_says_why(tver, place):
+    from comms.models import Gateway
+
+    Gateway.objects.update(active=False)
+    subscriber(place["twelve"], 1)
+    outage = emergency(tver, buildings=[place["twelve"]])
+    outage.refresh_from_db()
+    assert outage.counts["not_sent"] == 1 and not TriggerFiring.objects.exists()
+    Gateway.objects.update(active=True)
+    outage_notify(outage.pk, "outage")  # run again once the gateway is set up: it goes
+    assert Message.objects.count() == 1
+
+
+def test_a_run_that_fails_shows_the_error_instead_of_sending_for_ever(tver, place, monkeypatch):
+    import comms.outages as outages
+
+    subscriber(place["twelve"], 1)
+    outage = emergency(tver, buildings=[place["twelve"]])
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(outages.triggers, "fire", broken)
+    with pytest.raises(RuntimeError):
+        outage_notify(outage.pk, "outage")
+    outage.refresh_from_db()
+    progress = outages.outage_progress(outage)
+    assert not progress["sending"] and "database went away" in progress["error"]
+
+
+def test_each_firing_is_keyed_by_the_outage_and_the_subscriber(tver, place):
+    told = subscriber(place["twelve"], 1)
+    planned = outage_create(
+        branch=tver, kind="planned", title="Works", starts_at=timezone.now() + timedelta(days=2),
+        buildings=[place["twelve"]],
+    )  # fmt: skip
+    assert TriggerFiring.objects.get().key == f"outage:{planned.pk}:{told.pk}"

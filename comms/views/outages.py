@@ -4,8 +4,10 @@ page with what it sent, restored and cancel."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,7 +18,14 @@ from core.registry import Action
 
 from ..models import Message, Outage
 from ..outage_forms import OutageForm
-from ..outages import affected, outage_cancel, outage_create, outage_messages, outage_restore
+from ..outages import (
+    affected,
+    outage_cancel,
+    outage_create,
+    outage_messages,
+    outage_progress,
+    outage_restore,
+)
 
 
 def new_outage_action(request, query: str) -> Action | None:
@@ -74,9 +83,10 @@ def outage_detail(request, pk: int):
         "outage": outage,
         "buildings": outage.buildings.select_related("street__city").order_by("street__name"),
         "streets": outage.streets.select_related("city").order_by("name"),
-        "counts": {k: v for k, v in outage.counts.items() if k not in ("sending", "restored")},
+        "counts": outage.counts,
         "restored": outage.counts.get("restored"),
-        "sending": outage.counts.get("sending", False),
+        "progress": outage_progress(outage),
+        "started": outage.starts_at <= timezone.now(),
         "messages_sent": sent[:50],
         "messages_total": sent.count(),
         "by_status": {Message.Status(status).label: n for status, n in _statuses(sent)},
@@ -87,9 +97,22 @@ def outage_detail(request, pk: int):
 
 
 def _statuses(sent):
-    from django.db.models import Count
-
     return sent.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+
+
+@permission_required("comms.view_outage", raise_exception=True)
+@require_safe
+def outage_progress_part(request, pk: int):
+    """The progress fragment the outage's page polls while its messages are queued; when they
+    are, it tells the page to reload for the counts."""
+    outage = _outage(request, pk)
+    progress = outage_progress(outage)
+    response = render(
+        request, "comms/_outage_progress.html", {"outage": outage, "progress": progress}
+    )
+    if not progress["sending"] and request.GET.get("was") == "sending":
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @permission_required("comms.change_outage", raise_exception=True)
@@ -99,7 +122,9 @@ def outage_act(request, pk: int, action: str):
     try:
         if action == "restore":
             outage_restore(outage=outage, by=request.user)
-            messages.success(request, _("Restored: those told of the outage are told it is over."))
+            messages.success(
+                request, _("Restored: those told of the outage are being told it is over.")
+            )
         elif action == "cancel":
             taken = outage_cancel(outage=outage, by=request.user)
             messages.success(
