@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.access import branches_of
+from core.forms import style_widgets
 from subscribers.models import Street
 
 from .models import Outage
@@ -58,12 +59,7 @@ class OutageForm(forms.Form):
             .order_by("city__name", "name")
         )
         self.fields["streets"].label_from_instance = lambda s: f"{s.city.name}, {s.name}"
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
+        style_widgets(self)
 
     def clean(self):
         data = super().clean()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from core.jobs import run_in_background
 from core.models import Branch
 from subscribers import addresses
-from subscribers.models import Building, Status, Street, Subscriber
+from subscribers.models import Building, Status, Subscriber
 
 from . import triggers
 from .models import Contact, ContactKind, Message, Outage, TriggerFiring
@@ -290,6 +290,19 @@ def _announcements(outage: Outage) -> QuerySet[Message]:
     return Message.objects.filter(pk__in=ids)
 
 
+def _close(outage: Outage, state: str, by, **counts) -> int:
+    """Close the outage (restored, cancelled) and take back its announcements still waiting
+    in the outbox; how many were taken back."""
+    outage.state = state
+    outage.closed_at = timezone.now()
+    outage._history_user = by
+    outage.save(update_fields=["state", "closed_at"])
+    taken = _take_back(_announcements(outage))
+    outage.counts = {**outage.counts, "taken_back": taken, **counts}
+    Outage.objects.filter(pk=outage.pk).update(counts=outage.counts)
+    return taken
+
+
 @transaction.atomic
 def outage_restore(*, outage: Outage, by=None) -> Outage:
     """The emergency is over: everyone the outage message reached hears that the service is
@@ -301,14 +314,7 @@ def outage_restore(*, outage: Outage, by=None) -> Outage:
         raise ValidationError(_("This outage is closed already."))
     if outage.counts.get("sending"):
         raise ValidationError(_("The outage messages are still being queued; try in a minute."))
-    outage.state = Outage.State.RESTORED
-    outage.closed_at = timezone.now()
-    outage._history_user = by
-    outage.save(update_fields=["state", "closed_at"])
-    taken = _take_back(_announcements(outage))
-    counts = {**outage.counts, "taken_back": taken, "sending": True}
-    Outage.objects.filter(pk=outage.pk).update(counts=counts)
-    outage.counts = counts
+    _close(outage, Outage.State.RESTORED, by, sending=True)
     transaction.on_commit(lambda: _notify_later(outage.pk, RESTORED))
     return outage
 
@@ -326,14 +332,7 @@ def outage_cancel(*, outage: Outage, by=None) -> int:
         raise ValidationError(_("These works have started: they cannot be cancelled."))
     if outage.counts.get("sending"):
         raise ValidationError(_("The messages are still being queued; try in a minute."))
-    outage.state = Outage.State.CANCELLED
-    outage.closed_at = timezone.now()
-    outage._history_user = by
-    outage.save(update_fields=["state", "closed_at"])
-    taken = _take_back(_announcements(outage))
-    counts = {**outage.counts, "taken_back": taken}
-    Outage.objects.filter(pk=outage.pk).update(counts=counts)
-    return taken
+    return _close(outage, Outage.State.CANCELLED, by)
 
 
 def outage_messages(outage: Outage) -> QuerySet[Message]:
@@ -343,7 +342,3 @@ def outage_messages(outage: Outage) -> QuerySet[Message]:
         keys |= Q(trigger=trigger, key__startswith=_prefix(outage, trigger))
     ids = TriggerFiring.objects.filter(keys, message__isnull=False).values("message")
     return Message.objects.filter(pk__in=ids)
-
-
-def outage_streets(branch) -> QuerySet[Street]:
-    return Street.objects.filter(city__branch=branch).select_related("city").order_by("name")

@@ -104,10 +104,7 @@ def trigger_rows(branches) -> list[TriggerRow]:
             TriggerRow(
                 trigger=trigger,
                 template=templates.get(trigger.template),
-                settings=[
-                    saved.get((trigger.code, b.pk)) or triggers.setting_default(trigger, b.pk)
-                    for b in branches
-                ],
+                settings=_in_force(trigger, branches, saved),
                 fired=n,
                 not_sent=empty,
             )
@@ -125,14 +122,21 @@ def triggers_of_template(template, branches) -> list[TriggerRow]:
         TriggerRow(
             trigger=t,
             template=template,
-            settings=[
-                saved.get((t.code, b.pk)) or triggers.setting_default(t, b.pk) for b in branches
-            ],
+            settings=_in_force(t, branches, saved),
             fired=0,
             not_sent=0,
         )
         for t in triggers.registered()
         if t.template == template.code
+    ]
+
+
+def _in_force(trigger, branches, saved: dict) -> list:
+    """The trigger's setting in force in each branch: the saved one, else its defaults."""
+    from . import triggers
+
+    return [
+        saved.get((trigger.code, b.pk)) or triggers.setting_default(trigger, b.pk) for b in branches
     ]
 
 

@@ -143,6 +143,21 @@ def _has_base(branch: Branch) -> bool:
     return False
 
 
+def style_widgets(form: forms.Form) -> None:
+    """Give each visible widget of the form its Bootstrap class (a select's, a checkbox's, an
+    input's), unless it has one."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
 def add_errors(form: forms.Form, error: ValidationError, *, fallback: str | None = None) -> None:
     """A service's ValidationError on the form: by field where the form has the field."""
     if not hasattr(error, "error_dict"):

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.access import branches_of
+from core.forms import style_widgets
 from subscribers import coverage
 from subscribers.models import Tariff
 
@@ -56,9 +57,4 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches_of(user)
         self.fields["building"].queryset = coverage.visible_buildings(user)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
+        style_widgets(self)

@@ -5,22 +5,12 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import style_widgets
+
 from .models import Reason, ReasonKind, ReferralProgramme, SlaPolicy
 
 
-class _Styled:
-    def _style(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select")
-            else:
-                widget.attrs.setdefault("class", "form-control")
-
-
-class SlaPolicyForm(_Styled, forms.ModelForm):
+class SlaPolicyForm(forms.ModelForm):
     class Meta:
         model = SlaPolicy
         fields = [
@@ -40,7 +30,7 @@ class SlaPolicyForm(_Styled, forms.ModelForm):
         for name in ("first_contact_minutes", "install_days", "paid_not_connected_days"):
             self.fields[name].widget.attrs["min"] = 1
             self.fields[name].validators.append(MinValueValidator(1))
-        self._style()
+        style_widgets(self)
 
     def clean(self):
         data = super().clean()
@@ -50,7 +40,7 @@ class SlaPolicyForm(_Styled, forms.ModelForm):
         return data
 
 
-class ReferralProgrammeForm(_Styled, forms.ModelForm):
+class ReferralProgrammeForm(forms.ModelForm):
     class Meta:
         model = ReferralProgramme
         fields = ["active", "referrer_reward", "friend_bonus", "conditions"]
@@ -60,7 +50,7 @@ class ReferralProgrammeForm(_Styled, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["referrer_reward"].min_value = 0
         self.fields["referrer_reward"].widget.attrs["min"] = 0
-        self._style()
+        style_widgets(self)
 
     def clean_referrer_reward(self):
         value = self.cleaned_data["referrer_reward"]
@@ -77,7 +67,7 @@ class ReferralProgrammeForm(_Styled, forms.ModelForm):
         return data
 
 
-class ReasonForm(_Styled, forms.ModelForm):
+class ReasonForm(forms.ModelForm):
     class Meta:
         model = Reason
         fields = ["kind", "name", "order", "active"]
@@ -89,7 +79,7 @@ class ReasonForm(_Styled, forms.ModelForm):
             self.fields["kind"].disabled = True  # steps taken keep their reason's kind
         else:
             del self.fields["active"]  # a new reason is in use
-        self._style()
+        style_widgets(self)
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

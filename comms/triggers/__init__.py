@@ -53,9 +53,7 @@ def registered() -> list[Trigger]:
 
 def setting(trigger: Trigger | str, branch_id: int) -> TriggerSetting:
     """The setting in force for a branch: the saved one, else the trigger's defaults (unsaved)."""
-    trigger = get(trigger) if isinstance(trigger, str) else trigger
-    saved = TriggerSetting.objects.filter(trigger=trigger.code, branch_id=branch_id).first()
-    return saved or setting_default(trigger, branch_id)
+    return settings_of(trigger, [branch_id])[branch_id]
 
 
 def setting_default(trigger: Trigger, branch_id: int) -> TriggerSetting:
