@@ -52,8 +52,8 @@ class Window:
 
 
 def touch_for_window(old: Window | None, new: Window) -> None:
-    """A later data month opens new months for every subscriber still served then; an earlier
-    window start reopens everything."""
+    """A later data month opens new months for every subscriber still served then or with a
+    balance left after the termination; an earlier window start reopens everything."""
     if old is None or new.start < old.start:
         # The first ledger (subscribers may have come earlier without one), or an earlier
         # window start: every subscriber's facts from the start.
@@ -66,7 +66,8 @@ def touch_for_window(old: Window | None, new: Window) -> None:
         execute(
             f"""INSERT INTO stg_touched (subscriber_id, from_month)
                     SELECT id, %s FROM {SUBSCRIBER}
-                    WHERE terminated_on IS NULL OR terminated_on >= %s""",
+                    WHERE terminated_on IS NULL OR terminated_on >= %s
+                       OR reported_balance <> 0""",
             [first_new, first_new],
         )
 
@@ -163,6 +164,8 @@ def facts_refresh(window: Window) -> dict:
 
     # Each touched subscriber's range of fact months from its first touched month, with what
     # every one of its facts needs of it: computed once here rather than joined per month.
+    # A terminated subscriber's facts go on while a balance is left (docs/metrics.md): a debt
+    # stays a debt until paid or written off.
     conn_month = month_of("s.connected_on")
     term_month = month_of("s.terminated_on")
     create_temp_table(
@@ -182,7 +185,8 @@ def facts_refresh(window: Window) -> dict:
             least(
                 "%s",
                 greatest(
-                    f"CASE WHEN s.terminated_on IS NULL THEN %s ELSE {term_month} END",
+                    "CASE WHEN s.terminated_on IS NULL OR s.reported_balance <> 0 THEN %s "
+                    f"ELSE {term_month} END",
                     "COALESCE(l.last_m, %s)",
                 ),
             )

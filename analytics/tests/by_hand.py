@@ -137,7 +137,9 @@ def _facts_of(s, charges, payments, window_start, data_month, tariff_ids) -> lis
     terminated_on = parse_day(s.get("terminated_on", ""))
     mine = {c[0] for c in charges} | {p[0] for p in payments}
     first = max(month_of(connected_on), window_start)
-    last = month_of(terminated_on) if terminated_on else data_month
+    # A terminated subscriber with a balance left keeps its facts to the data month.
+    settled = Decimal(s["balance"]) == 0
+    last = month_of(terminated_on) if terminated_on and settled else data_month
     if mine:
         first, last = min(first, min(mine)), max(last, max(mine))
     last = min(last, data_month)  # no month after the data month has facts

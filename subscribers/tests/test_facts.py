@@ -57,7 +57,9 @@ def expected_facts(directory: Path, tariff_ids: dict[str, int]) -> dict[tuple, t
         terminated_on = date.fromisoformat(s["terminated_on"]) if s["terminated_on"] else None
         mine = {c[0] for c in charges[account]} | {p[0] for p in payments[account]}
         first = max(connected_on.replace(day=1), window_start)
-        last = terminated_on.replace(day=1) if terminated_on else data_month
+        # A terminated subscriber with a balance left keeps its facts to the data month.
+        settled = Decimal(s["balance"]) == 0
+        last = terminated_on.replace(day=1) if terminated_on and settled else data_month
         if mine:
             first, last = min(first, min(mine)), max(last, max(mine))
         month, prev_tariff, ok_since = first, None, first.toordinal()

@@ -45,11 +45,13 @@ FACTS = {
                     False, True, True, False, D("637.50"), D("700"), D("62.50"), 0, 0),
     ("1002", MAR): ("Урал", "Гигабит", "Гигабит", "GPON", "active",
                     True, True, False, False, D("1340"), D("1340"), D("62.50"), 0, 1),
-    # 1003: terminated on Feb 10; no fact after its termination month.
+    # 1003: terminated on Feb 10 owing 196.43: it stays a debtor, with a fact every month.
     ("1003", JAN): ("Центр", "Домашний 100", None, "FTTB", "active",
                     True, True, False, False, D("550"), D("550"), D("0"), 0, 10),
     ("1003", FEB): ("Центр", "Домашний 100", "Домашний 100", "FTTB", "terminated",
                     True, False, False, True, D("196.43"), D("0"), D("-196.43"), 28, 11),
+    ("1003", MAR): ("Центр", "Домашний 100", "Домашний 100", "FTTB", "terminated",
+                    False, False, False, False, D("0"), D("0"), D("-196.43"), 59, 12),
     # 1004: in debt from the window's start; suspended now, so only March says so.
     ("1004", JAN): ("Урал", "Бизнес 200", None, "DOCSIS", "active",
                     True, True, False, False, D("1500"), D("0"), D("-1600"), 31, 1),
@@ -71,7 +73,7 @@ SUMMARIES = {
     (FEB, "Урал", "GPON", "Гигабит"): (1, 0, 1, 1, 0, D("637.50"), D("700"), 0, D("0")),
     (FEB, "Урал", "DOCSIS", "Бизнес 200"): (1, 1, 1, 0, 0, D("1500"), D("0"), 1, D("3100")),
     (MAR, "Центр", "FTTB", "Скоростной 300"): (1, 1, 1, 0, 0, D("550"), D("500"), 1, D("550")),
-    (MAR, "Центр", "FTTB", "Домашний 100"): (1, 0, 1, 1, 0, D("0"), D("0"), 0, D("0")),
+    (MAR, "Центр", "FTTB", "Домашний 100"): (2, 0, 1, 1, 0, D("0"), D("0"), 1, D("196.43")),
     (MAR, "Урал", "GPON", "Гигабит"): (1, 1, 1, 0, 0, D("1340"), D("1340"), 0, D("0")),
     (MAR, "Урал", "DOCSIS", "Бизнес 200"): (1, 1, 1, 0, 0, D("0"), D("0"), 1, D("3100")),
 }

@@ -67,7 +67,7 @@ LEDGER = {
         "2025-07": "700/",
         "2025-08": "700/1400",
     },
-    # Terminated in March owing March's charge: one fact in the six months.
+    # Terminated in March owing March's charge: a debtor in each of the six months.
     "2004": {"2025-01": "300/300", "2025-02": "300/300", "2025-03": "150/"},
     # Connected in July: two months charged.
     "2005": {"2025-07": "200/200", "2025-08": "450/450"},
@@ -111,7 +111,7 @@ def test_the_profile_is_the_last_six_months_worked_by_hand(billing):
         "2001": (Decimal("560.00"), 0),  # (500 + 500 + 800 + 500 + 500) / 5
         "2002": (Decimal("600.00"), 4),
         "2003": (Decimal("700.00"), 2),
-        "2004": (Decimal("150.00"), 1),
+        "2004": (Decimal("150.00"), 6),
         "2005": (Decimal("325.00"), 0),  # (200 + 450) / 2
         "2006": (None, 0),
     }
@@ -144,7 +144,7 @@ def test_a_new_month_moves_the_six_months_for_everyone(billing):
         "2001": (Decimal("550.00"), 0),  # April to September: 3300 / 6
         "2002": (Decimal("600.00"), 5),
         "2003": (Decimal("700.00"), 2),
-        "2004": (None, 0),  # terminated in March: no fact from April on
+        "2004": (None, 6),  # terminated in March, nothing charged since, still owing
         "2005": (Decimal("366.67"), 0),  # 1100 / 3
         "2006": (Decimal("450.00"), 0),
     }
