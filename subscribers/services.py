@@ -25,7 +25,16 @@ from .importing.errors import ErrorList
 from .importing.load import Loader
 from .importing.parse import Parsers
 from .importing.readers import KINDS, FileError, Format, open_tables
-from .models import Building, City, ImportBatch, ImportMapping, Street, Subscriber, Tariff
+from .models import (
+    Building,
+    City,
+    ImportBatch,
+    ImportedFile,
+    ImportMapping,
+    Street,
+    Subscriber,
+    Tariff,
+)
 from .signals import batch_imported
 
 IMPORT_LOCK_KEY = 4_172_001  # pg advisory lock id of the billing import
@@ -148,6 +157,19 @@ def billing_import(
         errors.add("", None, "", "", _("no files to import"))
         return ImportResult(ok=False, errors=errors.items, error_count=errors.count)
     tables.sort(key=lambda t: KINDS.index(t.kind))
+    # A file whose bytes (read through the same mapping) are those of the last file of its kind
+    # already imported has nothing new: skipped, and when every file is, nothing is written.
+    digests = {table.path: file_digest(table.path, mapping) for table in tables}
+    unchanged = [t for t in tables if _already_imported(t.kind, digests[t.path])]
+    tables = [t for t in tables if all(t is not u for u in unchanged)]
+    if not tables:
+        return ImportResult(
+            ok=True,
+            stats={
+                "unchanged_files": len(unchanged),
+                "seconds": round(time.monotonic() - started, 1),
+            },
+        )
 
     timings: dict[str, float] = {}
     clock = [time.monotonic()]
@@ -242,9 +264,21 @@ def billing_import(
                 batch.as_of, batch.window_start = window.end, window.start
                 lap("facts")
             stats.update(timings)
+            if unchanged:
+                stats["unchanged_files"] = len(unchanged)
             stats["seconds"] = round(time.monotonic() - started, 1)
             batch.stats = _plain(stats)
             batch.save(update_fields=["as_of", "window_start", "stats"])
+            ImportedFile.objects.bulk_create(
+                ImportedFile(
+                    kind=t.kind,
+                    digest=digests[t.path],
+                    name=t.label[:255],
+                    size=t.path.stat().st_size,
+                    batch=batch,
+                )
+                for t in tables
+            )
             result = ImportResult(ok=True, stats=batch.stats, batch_id=batch.pk)
             # The event messages of what it brought (comms), once it is committed.
             transaction.on_commit(partial(batch_imported.send, sender=ImportBatch, batch=batch))
@@ -262,6 +296,30 @@ def billing_import(
         # may run without autovacuum).
         vacuum(*(m._meta.db_table for m in (City, Street, Building, Tariff, Subscriber)))
     return result
+
+
+def file_digest(path: Path, mapping: ImportMapping | None) -> str:
+    """SHA-256 of the file's bytes and of the mapping that reads them."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256()
+    if mapping is not None:
+        spec = {
+            f.attname: getattr(mapping, f.attname)
+            for f in ImportMapping._meta.concrete_fields
+            if f.attname != "id"
+        }
+        digest.update(json.dumps(spec, sort_keys=True, default=str).encode())
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _already_imported(kind: str, digest: str) -> bool:
+    last = ImportedFile.objects.filter(kind=kind).order_by("-imported_at", "-id").first()
+    return last is not None and last.digest == digest
 
 
 def _as_in_files(items: list, tables: list) -> list:
@@ -315,7 +373,7 @@ def import_dir(job: Job) -> Path:
     return Path(settings.MEDIA_ROOT) / "imports" / str(job.pk)
 
 
-def import_job_start(*, files, mapping: ImportMapping | None, user) -> Job:
+def import_job_start(*, files, mapping: ImportMapping | None, user, source=None) -> Job:
     """Save uploaded export files and start their import as a background job (the page and the
     API both). The job's messages are written in the language of the person who started it.
     Nothing half-written: when the files cannot be saved, the job is removed (UploadNotSaved)."""
@@ -334,6 +392,7 @@ def import_job_start(*, files, mapping: ImportMapping | None, user) -> Job:
             "paths": [],
             "mapping": mapping.slug if mapping else None,
             "language": get_language(),
+            "source": source.pk if source else None,
         },
         created_by=user,
     )

@@ -217,10 +217,18 @@ def merge_tariffs() -> None:
 
 
 def save_extra_attributes(types: dict[str, str]) -> None:
+    """New extra columns, and a stored one whose type widened; an unchanged one is not saved
+    again (every save is a history row)."""
+    stored = {a.key: a for a in ExtraAttribute.objects.filter(key__in=[k[:64] for k in types])}
     for key, kind in types.items():
-        ExtraAttribute.objects.update_or_create(
-            key=key[:64], defaults={"value_type": kind, "label": key.replace("_", " ")[:120]}
-        )
+        attribute = stored.get(key[:64])
+        if attribute is None:
+            ExtraAttribute.objects.create(
+                key=key[:64], value_type=kind, label=key.replace("_", " ")[:120]
+            )
+        elif attribute.value_type != kind:
+            attribute.value_type = kind
+            attribute.save(update_fields=["value_type"])
 
 
 # -- subscribers --------------------------------------------------------------------------------

@@ -210,12 +210,14 @@ class Parsers:
         return numbers
 
     def yes_no(self, value) -> bool:
-        """A yes/no cell, as extra attributes read booleans (true/false, yes/no, да/нет)."""
+        """A yes/no cell, as extra attributes read booleans (true/false, yes/no, да/нет), or 1/0
+        as a database's boolean comes (a column known to be yes/no: no number is meant)."""
         if isinstance(value, bool):
             return value
-        answer = BOOL_VALUES.get(str(value).strip().lower())
+        text = str(value).strip().lower()
+        answer = BOOL_VALUES.get(text, {"1": True, "0": False}.get(text))
         if answer is None:
-            raise FieldError(_("not yes or no (expected yes, no, true, false, да or нет)"))
+            raise FieldError(_("not yes or no (expected yes, no, true, false, да, нет, 1 or 0)"))
         return answer
 
     def email(self, value) -> str:

@@ -11,12 +11,14 @@ from django.core.management import call_command
 from django.utils import translation
 
 from core.models import Branch
+from core.tests.conftest import smtp_server  # noqa: F401 — the real local SMTP server
 from subscribers.models import (
     Building,
     Charge,
     City,
     ExtraAttribute,
     ImportBatch,
+    ImportedFile,
     MonthlyFact,
     MonthlySummary,
     Payment,
@@ -104,7 +106,11 @@ class Billing:
     def __init__(self, tmp_path: Path):
         self.tmp_path = tmp_path
 
-    def write(self, files: dict[str, str | bytes], name: str = "export") -> Path:
+    def write(
+        self, files: dict[str, str | bytes], name: str = "export", *, other_bytes: bool = False
+    ) -> Path:
+        """other_bytes: the same rows with CRLF line ends, so that an import reads them again
+        rather than skip files it has already imported."""
         directory = self.tmp_path / name
         directory.mkdir(parents=True, exist_ok=True)
         for file_name, content in files.items():
@@ -112,6 +118,8 @@ class Billing:
             if isinstance(content, bytes):
                 path.write_bytes(content)
             else:
+                if other_bytes:
+                    content = content.replace("\r\n", "\n").replace("\n", "\r\n")
                 path.write_text(content, encoding="utf-8")
         return directory
 
@@ -268,6 +276,7 @@ class Billing:
             Payment,
             Charge,
             StatusEvent,
+            ImportedFile,
             ImportBatch,
             ExtraAttribute,
         ):
