@@ -271,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
     "sales-visit-reminders": {"task": "sales.tasks.visit_reminders_send", "schedule": 900.0},
     # Each branch's daily event messages after 10:00 its time, once a day (comms.triggers).
     "comms-triggers": {"task": "comms.tasks.triggers_daily_task", "schedule": 900.0},
+    # The billing sources whose daily time (06:00 their time by default) has come.
+    "billing-sources": {
+        "task": "subscribers.tasks.billing_sources_due_task",
+        "schedule": 300.0,
+    },
 }
 # "thread" runs jobs in a daemon thread of the web process (embedded default); "sync" runs them
 # inline (tests); "celery" hands them to the workers.

@@ -92,6 +92,7 @@ MENU = [
         _("Administration"),
         [
             (_("Billing import"), "subscribers:import_list", "subscribers.add_importbatch", {}),
+            (_("Billing sources"), "subscribers:sources", "subscribers.view_billingsource", {}),
             (_("Staff"), "staff:users", "auth.change_user", {}),
             (_("Document templates"), "documents", "core.change_documenttemplate", {}),
             (_("Audit"), "registry", "core.view_auditevent", {"name": "audit"}),

@@ -116,6 +116,9 @@ class Registry:
     # Header buttons added by other blocks: each is called with the request and the current
     # filter's query string (no sort, page or columns) and gives an Action, or None to hide.
     actions: list[Callable[[object, str], Action | None]] = field(default_factory=list)
+    # A note above the table from the block that owns the data (the billing data's freshness),
+    # called with the request: HTML, or "" for none.
+    notice: Callable[[object], str] | None = None
 
     def queryset(self, user) -> QuerySet:
         rows = self.model._default_manager.all()
@@ -577,6 +580,7 @@ def view(request, name: str):
                 for make in registry.actions
                 if (action := make(request, _query(data, "after", "col", "sort")[1:]))
             ],
+            "notice": registry.notice(request) if registry.notice else "",
         },
     )
 

@@ -55,6 +55,10 @@ IMPORT = (
     "subscribers.add_importbatch",
     "subscribers.view_importbatch",
     "subscribers.view_importmapping",
+    "subscribers.view_billingsource",
+    "subscribers.add_billingsource",
+    "subscribers.change_billingsource",
+    "subscribers.delete_billingsource",
     "core.view_job",
 )
 

@@ -34,6 +34,9 @@ STAT_LABELS = {
     "facts_subscribers": _("Subscribers recounted"),
     "facts_written": _("Monthly facts written"),
     "facts_removed": _("Monthly facts removed"),
+    "unchanged_files": _("Files unchanged since the last import (skipped)"),
+    "source": _("Billing source"),
+    "files_archived": _("Files moved to the imported folder"),
     "seconds": _("Time, s"),
 }
 

@@ -1,12 +1,18 @@
-"""Forms of the subscriber block: the billing-import upload."""
+"""Forms of the subscriber block: the billing-import upload and the billing sources."""
 
-from pathlib import PurePath
+import zoneinfo
+from pathlib import Path, PurePath
+from urllib.parse import unquote, urlsplit
 
 from django import forms
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
-from .models import ImportMapping
+from core.forms import style_widgets
+from core.models import Branch
+
+from .importing.readers import KINDS
+from .models import BillingSource, ImportMapping
 
 IMPORT_EXTENSIONS = (".csv", ".xlsx")
 
@@ -51,6 +57,17 @@ class ImportUploadForm(forms.Form):
         help_text=_("How your billing system's export is turned into the canonical format."),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    source = forms.ModelChoiceField(
+        label=_("Billing source"),
+        queryset=BillingSource.objects.filter(kind=BillingSource.Kind.UPLOAD),
+        required=False,
+        empty_label=_("None"),
+        help_text=_(
+            "The web-upload source whose day's data these files are (its mapping, if none "
+            "is chosen above)."
+        ),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]
@@ -87,3 +104,131 @@ class ImportUploadForm(forms.Form):
 def safe_name(name: str) -> str:
     """The name a file is saved under: no directories, only safe characters, kind prefix kept."""
     return get_valid_filename(PurePath(name).name)
+
+
+SCHEMES = ("postgres", "postgresql", "mysql", "mariadb")
+
+
+class BillingSourceForm(forms.ModelForm):
+    """A billing source: where its files come from, how they are read, when it runs. The SQL
+    source's queries are one field per file kind; its password is never shown back."""
+
+    class Meta:
+        model = BillingSource
+        fields = [
+            "name",
+            "kind",
+            "mapping",
+            "folder",
+            "url",
+            "password",
+            "enabled",
+            "run_at",
+            "time_zone",
+            "notify_email",
+        ]
+        widgets = {
+            "password": forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+            "run_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "kind": forms.RadioSelect,
+        }
+        help_texts = {
+            "folder": _("A folder on this server where the billing's cron drops its export files."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in KINDS:
+            self.fields[f"query_{kind}"] = forms.CharField(
+                label=_("Query for %(kind)s") % {"kind": kind},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+                initial=(self.instance.queries or {}).get(kind, ""),
+            )
+        zones = sorted(
+            {b.time_zone for b in Branch.objects.all()}
+            | {self.initial.get("time_zone") or self.instance.time_zone}
+        )
+        self.fields["time_zone"].widget = forms.Select(choices=[(z, z) for z in zones])
+        if not self.instance.pk and zones:
+            first = Branch.objects.order_by("pk").values_list("time_zone", flat=True).first()
+            self.initial.setdefault("time_zone", first or self.instance.time_zone)
+        self.fields["password"].help_text = (
+            _("Stored; leave empty to keep the one saved.")
+            if self.instance.pk and self.instance.password
+            else ""
+        )
+        style_widgets(self)
+        self.fields["kind"].widget.attrs["class"] = "form-check-input"
+
+    def clean_time_zone(self) -> str:
+        zone = self.cleaned_data["time_zone"]
+        if zone not in zoneinfo.available_timezones():
+            raise forms.ValidationError(_("Unknown time zone."), code="zone")
+        return zone
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"].strip()
+        if not url:
+            return url
+        parts = urlsplit(url)
+        if parts.scheme not in SCHEMES or not parts.hostname or not parts.path.strip("/"):
+            raise forms.ValidationError(
+                _(
+                    "Write it as mysql://user@host:3306/database or postgres://user@host:5432/database."
+                ),
+                code="url",
+            )
+        if parts.password:  # kept apart from the URL
+            self._url_password = unquote(parts.password)
+            url = url.replace(f":{parts.password}@", "@", 1)
+        return url
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == BillingSource.Kind.FOLDER:
+            folder = (data.get("folder") or "").strip()
+            if not folder:
+                self.add_error("folder", _("A watched folder needs its folder."))
+            elif not Path(folder).is_absolute():
+                self.add_error("folder", _("Give the full path of the folder, from /."))
+            elif not Path(folder).is_dir():
+                self.add_error(
+                    "folder", _("There is no such folder on this server (or it cannot be read).")
+                )
+            data["folder"] = folder
+        if kind == BillingSource.Kind.SQL:
+            if not data.get("url") and "url" not in self.errors:
+                self.add_error("url", _("A billing database source needs its connection URL."))
+            if not any((data.get(f"query_{k}") or "").strip() for k in KINDS):
+                self.add_error(
+                    "query_subscribers",
+                    _("Write at least one query: subscribers, charges or payments."),
+                )
+        return data
+
+    def save(self, commit: bool = True) -> BillingSource:
+        source = super().save(commit=False)
+        typed = self.cleaned_data.get("password") or getattr(self, "_url_password", "")
+        if typed:
+            source.password = typed
+        elif self.instance.pk:
+            source.password = (
+                BillingSource.objects.filter(pk=self.instance.pk)
+                .values_list("password", flat=True)
+                .first()
+                or ""
+            )
+        source.queries = {
+            k: self.cleaned_data[f"query_{k}"].strip()
+            for k in KINDS
+            if (self.cleaned_data.get(f"query_{k}") or "").strip()
+        }
+        if source.kind != BillingSource.Kind.FOLDER:
+            source.folder = ""
+        if source.kind != BillingSource.Kind.SQL:
+            source.url, source.password, source.queries = "", "", {}
+        if commit:
+            source.save()
+        return source

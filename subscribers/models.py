@@ -552,3 +552,93 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportedFile(models.Model):
+    """A file an import applied, known by its content: the same bytes of the same kind read
+    the same way again are recognised and skipped, so an unchanged export writes nothing."""
+
+    kind = models.CharField(_("kind"), max_length=16)
+    digest = models.CharField(_("content hash"), max_length=64)  # SHA-256 of bytes + mapping
+    name = models.CharField(_("file"), max_length=255)
+    size = models.BigIntegerField(_("size, bytes"))
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL)
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("imported file")
+        verbose_name_plural = _("imported files")
+        indexes = [models.Index(fields=["kind", "-imported_at"], name="importedfile_kind_latest")]
+
+
+class BillingSource(models.Model):
+    """Where the billing's data comes from and when: a folder its cron drops files into, its own
+    database read through saved queries, or the web upload (whose schedule only says how
+    fresh the data should be)."""
+
+    class Kind(models.TextChoices):
+        FOLDER = "folder", _("Watched folder")
+        SQL = "sql", _("Billing database (SQL)")
+        UPLOAD = "upload", _("Web upload")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    mapping = models.ForeignKey(
+        ImportMapping,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("column mapping"),
+    )
+    folder = models.CharField(_("folder"), max_length=500, blank=True)
+    url = models.CharField(
+        _("connection URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("mysql://user@host:3306/database or postgres://user@host:5432/database"),
+    )
+    # Kept apart from the URL so that no page and no history row shows it.
+    password = models.CharField(_("password"), max_length=200, blank=True)
+    # {"subscribers": "SELECT … AS account, …", "payments": "…"}: one query per file kind
+    queries = models.JSONField(_("queries"), default=dict, blank=True)
+    enabled = models.BooleanField(_("runs on schedule"), default=True)
+    run_at = models.TimeField(_("daily at"), default="06:00")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Moscow")
+    notify_email = models.CharField(
+        _("e-mail on failure"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated; empty: the administrators' addresses."),
+    )
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last successful sync"), null=True, blank=True)
+    last_job = models.ForeignKey(
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The run's outcome is written by queryset updates: it makes no history row.
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_run_at", "last_success_at", "last_job", "last_error"]
+    )
+
+    class Meta:
+        verbose_name = _("billing source")
+        verbose_name_plural = _("billing sources")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def connection_url(self) -> str:
+        """The URL with the password put in, for the driver only."""
+        from urllib.parse import quote, urlsplit, urlunsplit
+
+        parts = urlsplit(self.url)
+        if not self.password or not parts.username:
+            return self.url
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:{quote(self.password, safe='')}@{host}"
+        if parts.port:
+            netloc += f":{parts.port}"
+        return urlunsplit(parts._replace(netloc=netloc))

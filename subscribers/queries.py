@@ -1,10 +1,14 @@
 """Reads of the subscriber base for other blocks: the start page's overview, import history."""
 
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from core.models import Job
 
-from .models import ZERO, ImportBatch, Status, Subscriber
+from .models import ZERO, BillingSource, ImportBatch, Status, Subscriber
 
 
 def has_subscribers() -> bool:
@@ -55,4 +59,30 @@ def import_jobs(limit: int = 20):
         Job.objects.filter(kind=Job.Kind.BILLING_IMPORT)
         .select_related("created_by")
         .order_by("-created_at")[:limit]
+    )
+
+
+@dataclass
+class Freshness:
+    """How fresh the billing data is: the last successful sync (an import, or a source's run
+    that found nothing new), the data month, and the sources whose day's sync is late."""
+
+    synced_at: datetime | None
+    as_of: date | None
+    late: list = field(default_factory=list)  # BillingSource
+
+
+def data_freshness(now: datetime | None = None) -> Freshness:
+    from .sources.schedule import is_late
+
+    now = now or timezone.now()
+    sources = list(BillingSource.objects.filter(enabled=True))
+    last = ImportBatch.objects.order_by("-created_at").values("created_at", "as_of").first()
+    moments = [s.last_success_at for s in sources if s.last_success_at]
+    if last:
+        moments.append(last["created_at"])
+    return Freshness(
+        synced_at=max(moments) if moments else None,
+        as_of=last["as_of"] if last else None,
+        late=[s for s in sources if is_late(s, now)],
     )

@@ -1,5 +1,6 @@
 """The subscriber base as registries (core.registry)."""
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,7 @@ SUBSCRIBERS = Registry(
         "Account, phone in any form or its last digits, part of the name, or street and house."
     ),
     branch_field="branch",
+    notice=lambda request: render_to_string("subscribers/_freshness_notice.html", request=request),
     private_permission=PERMISSION,
     link=lambda r: reverse("subscribers:card", kwargs={"pk": r.pk}),
     select_related=("branch", "tariff", "building__street"),

@@ -1,25 +1,30 @@
-"""Pages of the subscriber block: the billing import, the subscriber card, the building card and
-the coverage check."""
+"""Pages of the subscriber block: the billing import and its sources, the subscriber card, the
+building card and the coverage check."""
 
 from pathlib import PurePath
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from core import audit
 from core.access import scoped
+from core.history import changes
 from core.models import AuditEvent
 from core.views import stat_rows
 
 from . import buildings, coverage, privacy, queries, services
 from . import card as card_data
-from .forms import ImportUploadForm
-from .models import Building, Subscriber
+from .forms import BillingSourceForm, ImportUploadForm
+from .models import BillingSource, Building, Subscriber
+from .sources import schedule
+from .sources.errors import SourceError
+from .sources.sync import source_sync_start
 
 # The counters of a past import worth a glance in the history; the job page shows them all.
 BATCH_SUMMARY = (
@@ -39,11 +44,13 @@ def import_list(request):
     else:
         form = ImportUploadForm()
     if form.is_bound and form.is_valid():
+        source = form.cleaned_data.get("source")
         try:
             job = services.import_job_start(
                 files=form.cleaned_data["files"],
-                mapping=form.cleaned_data["mapping"],
+                mapping=form.cleaned_data["mapping"] or (source.mapping if source else None),
                 user=request.user,
+                source=source,
             )
         except services.UploadNotSaved:
             form.add_error(None, _("The files could not be saved on the server; try again."))
@@ -152,3 +159,82 @@ def coverage_check(request):
     partial = request.htmx and not request.htmx.history_restore_request
     template = "subscribers/_coverage_answer.html" if partial else "subscribers/coverage.html"
     return render(request, template, context)
+
+
+# -- billing sources ----------------------------------------------------------------------------
+@require_GET
+@permission_required("subscribers.view_billingsource", raise_exception=True)
+def sources(request):
+    from django.utils import timezone
+
+    now = timezone.now()
+    rows = [
+        {
+            "source": source,
+            "late": schedule.is_late(source, now),
+            "due": schedule.is_due(source, now),
+            "next_run": schedule.next_scheduled(source, now),
+        }
+        for source in BillingSource.objects.select_related("mapping", "last_job")
+    ]
+    return render(
+        request,
+        "subscribers/sources.html",
+        {"rows": rows, "may_edit": request.user.has_perm("subscribers.change_billingsource")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def source_edit(request, pk: int | None = None):
+    """Add or change a source; "Check the connection" tries a SQL source's URL without saving."""
+    source = get_object_or_404(BillingSource, pk=pk) if pk else BillingSource()
+    if not request.user.has_perm(
+        "subscribers.change_billingsource" if pk else "subscribers.add_billingsource"
+    ):
+        raise PermissionDenied
+    form = BillingSourceForm(request.POST or None, instance=source)
+    checked = None
+    if request.method == "POST" and form.is_valid():
+        if "check" in request.POST:
+            candidate = form.save(commit=False)
+            from .sources.sql import sql_check
+
+            try:
+                sql_check(url=candidate.connection_url())
+                checked = (True, _("The billing database answers; the connection works."))
+            except SourceError as exc:
+                checked = (False, str(exc))
+        else:
+            saved = form.save()
+            messages.success(request, _("The source “%(name)s” is saved.") % {"name": saved.name})
+            return redirect("subscribers:sources")
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    history = changes(source.history.all(), BillingSource, limit=30) if pk else []
+    return render(
+        request,
+        "subscribers/source_form.html",
+        {"form": form, "source": source, "history": history, "checked": checked},
+        status=status,
+    )
+
+
+@require_POST
+@permission_required("subscribers.change_billingsource", raise_exception=True)
+def source_run(request, pk: int):
+    source = get_object_or_404(BillingSource, pk=pk)
+    try:
+        job = source_sync_start(source=source, by=request.user)
+    except SourceError as exc:
+        messages.error(request, str(exc))
+        return redirect("subscribers:sources")
+    return redirect("job_detail", pk=job.pk)
+
+
+@require_POST
+@permission_required("subscribers.delete_billingsource", raise_exception=True)
+def source_delete(request, pk: int):
+    source = get_object_or_404(BillingSource, pk=pk)
+    name = source.name
+    source.delete()
+    messages.success(request, _("The source “%(name)s” is deleted.") % {"name": name})
+    return redirect("subscribers:sources")

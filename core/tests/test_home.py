@@ -35,8 +35,9 @@ def test_it_shows_the_base_overview(client, django_assert_max_num_queries):
     ImportBatchFactory()
     client.force_login(UserFactory(perms=["subscribers.view_subscriber"]))
     # A constant few: session (read; written at most once a minute as the idle timeout
-    # slides), user, roles, permissions, branches, then three counts of the base.
-    with django_assert_max_num_queries(12):
+    # slides), user, roles, permissions, branches, then three counts of the base, and the
+    # billing data's freshness (the sources, the last import).
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("home"))
     html = response.content.decode()
     assert 'id="stat-active">4<' in html
