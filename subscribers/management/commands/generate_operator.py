@@ -36,6 +36,25 @@ class Command(BaseCommand):
         parser.add_argument("--end", help="Last month of data, YYYY-MM (default: last month).")
         parser.add_argument("--flavor", choices=FLAVORS, default="canonical")
         parser.add_argument(
+            "--next-day",
+            action="store_true",
+            help="Write the day after --from's data as a delta: its payments, the subscribers "
+            "it changed and, on the first of a month, that month's charges.",
+        )
+        parser.add_argument(
+            "--next-month",
+            action="store_true",
+            help="Write the month after --from's data as a delta (charges, payments, changes).",
+        )
+        parser.add_argument(
+            "--days", type=int, default=1, help="With --next-day: this many days in one delta."
+        )
+        parser.add_argument(
+            "--from",
+            dest="prev",
+            help="The export (or a delta written by --next-day/--next-month) to continue from.",
+        )
+        parser.add_argument(
             "--workers",
             type=int,
             default=None,
@@ -43,6 +62,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["next_day"] or options["next_month"]:
+            return self.delta(options)
         if options["subscribers"] < 1 or options["months"] < 1:
             raise CommandError("--subscribers and --months must be positive")
         end = month_arg(options["end"]) if options["end"] else default_end()
@@ -71,4 +92,36 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Generated a {options['flavor']} operator ({options['months']} months to "
             f"{end:%Y-%m}) in {options['out']} in {took:.1f} s."
+        )
+
+    def delta(self, options) -> None:
+        from pathlib import Path
+
+        from subscribers.generator.delta import DeltaError, write_delta
+
+        if options["next_day"] and options["next_month"]:
+            raise CommandError("--next-day or --next-month, not both")
+        if not options["prev"]:
+            raise CommandError("--next-day and --next-month need --from DIR (a previous export)")
+        if options["flavor"] != "canonical":
+            raise CommandError("a delta is written in the canonical format only")
+        if options["days"] < 1:
+            raise CommandError("--days must be positive")
+        started = time.monotonic()
+        try:
+            counts = write_delta(
+                Path(options["prev"]),
+                Path(options["out"]),
+                days=options["days"],
+                month=options["next_month"],
+                seed=options["seed"],
+            )
+        except DeltaError as exc:
+            raise CommandError(str(exc)) from None
+        for name, rows in counts.items():
+            self.stdout.write(f"  {name}: {rows} rows")
+        what = "month" if options["next_month"] else f"{options['days']} day(s)"
+        self.stdout.write(
+            f"Wrote the next {what} after {options['prev']} into {options['out']} in "
+            f"{time.monotonic() - started:.1f} s."
         )
