@@ -289,13 +289,22 @@ def billing_import(
     except FileError as exc:
         errors.add("", None, exc.column, "", exc.message)
         result = ImportResult(ok=False, errors=errors.items, error_count=errors.count)
-    if result.ok:
+    if result.ok and _rewrote_much(result.stats):
         # After the commit: the visibility map lets the registry count and filter from the
         # indexes alone (an index-only scan), several times faster on a big base; and fresh
         # statistics of the address tables let the planner see how big a city is (a server
-        # may run without autovacuum).
+        # may run without autovacuum). A day's delta leaves that to autovacuum: vacuuming the
+        # base's indexes would cost more than the delta itself.
         vacuum(*(m._meta.db_table for m in (City, Street, Building, Tariff, Subscriber)))
     return result
+
+
+def _rewrote_much(stats: dict) -> bool:
+    """Did the import write a tenth of the subscribers or more (a first load, a new month)?"""
+    written = sum(
+        stats.get(k, 0) for k in ("subscribers_created", "subscribers_updated", "profiles_changed")
+    )
+    return written * 10 >= max(Subscriber.objects.count(), 1)
 
 
 def file_digest(path: Path, mapping: ImportMapping | None) -> str:
