@@ -77,7 +77,9 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
-        "--no-reimport", action="store_true", help="skip timing a second import of the same files"
+        "--no-reimport",
+        action="store_true",
+        help="skip the daily sync: the same files again, a day's delta, a new month",
     )
     parser.add_argument("--search-samples", type=int, default=40, help="values per search")
     parser.add_argument("--outbox-messages", type=int, default=5000, help="SMS to hand over")
@@ -172,7 +174,12 @@ def main() -> None:
             )
         )
     results.append(("billing import peak memory (RSS)", f"{peak / 2**20:.0f} MiB", "1024 MiB", ""))
-    if not args.no_reimport:
+    if not args.no_reimport and args.database == "postgres":
+        # The daily sync: the unchanged export again, a day's delta, a new month (bench.sync).
+        from bench import sync
+
+        results.extend(sync.run(data, env, f"{PG_SERVER}/abonent_bench_copy"))
+    elif not args.no_reimport:
         re_seconds, _ = run_measured([python, "manage.py", "import_billing", str(data)], env)
         results.append(("billing import again (nothing changed)", f"{re_seconds:.1f} s", "—", ""))
 

@@ -28,15 +28,21 @@ def _subscribers_columns(path: Path) -> str:
 
 
 def copy_reference(pg_dsn: str, data: Path) -> float:
-    """Seconds to load the canonical files with plain COPY into bare typed tables."""
+    """Seconds to load the canonical files with plain COPY into bare typed tables (those of
+    the five kinds that the folder has: a delta may hold only some)."""
     import psycopg
 
+    kinds = [
+        k
+        for k in ("branches", "buildings", "subscribers", "charges", "payments")
+        if (data / f"{k}.csv").exists()
+    ]
     with psycopg.connect(pg_dsn, autocommit=True) as conn:
-        for kind in ("branches", "buildings", "subscribers", "charges", "payments"):
+        for kind in kinds:
             conn.execute(f"DROP TABLE IF EXISTS bare_{kind}")
         started = time.perf_counter()
         with conn.transaction():
-            for kind in ("branches", "buildings", "subscribers", "charges", "payments"):
+            for kind in kinds:
                 path = data / f"{kind}.csv"
                 columns = _subscribers_columns(path) if kind == "subscribers" else BARE_TABLES[kind]
                 conn.execute(f"CREATE TABLE bare_{kind} ({columns})")
@@ -49,7 +55,7 @@ def copy_reference(pg_dsn: str, data: Path) -> float:
                     while chunk := handle.read(1 << 20):
                         copy.write(chunk)
         elapsed = time.perf_counter() - started
-        for kind in ("branches", "buildings", "subscribers", "charges", "payments"):
+        for kind in kinds:
             conn.execute(f"DROP TABLE IF EXISTS bare_{kind}")
     return elapsed
 
@@ -116,7 +122,7 @@ def duckdb_churn_inflow(data: Path) -> tuple[float, list[tuple]]:
         SELECT account, c, t, bal,
                LEAST(GREATEST(CAST(date_trunc('month', c) AS DATE), w.first),
                      COALESCE(first_m, DATE '9999-12-01')) AS r0,
-               LEAST(w.last, GREATEST(CASE WHEN t IS NULL THEN w.last
+               LEAST(w.last, GREATEST(CASE WHEN t IS NULL OR bal <> 0 THEN w.last
                                            ELSE CAST(date_trunc('month', t) AS DATE) END,
                                       COALESCE(last_m, DATE '0001-01-01'))) AS r1
         FROM span, window_ w),

@@ -142,13 +142,15 @@ def import_consents(staged: str) -> dict[str, int]:
         if reopened:
             history("~", "j.answer AND c.given_at = %s", [channel, now])
         last = fetchall(f"SELECT COALESCE(MAX(id), 0) FROM {CONSENT}")[0][0]
+        # The unique key skips those already consenting. (An anti-join against the table being
+        # filled would scan, per row, the rows this very statement has inserted: quadratic.)
         created = execute(
             f"""INSERT INTO {CONSENT} (subscriber_id, channel, given_at, source, note,
                                        withdrawal)
                 SELECT j.subscriber_id, %s, %s, 'billing', '', '' FROM stg_consent j
-                WHERE j.answer AND NOT EXISTS (SELECT 1 FROM {CONSENT} c
-                    WHERE c.subscriber_id = j.subscriber_id AND c.channel = %s)""",
-            [channel, now, channel],
+                WHERE j.answer
+                ON CONFLICT (subscriber_id, channel) DO NOTHING""",
+            [channel, now],
         )
         if created:
             history("+", "j.answer AND c.id > %s", [channel, last])

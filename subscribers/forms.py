@@ -5,8 +5,9 @@ from pathlib import Path, PurePath
 from urllib.parse import unquote, urlsplit
 
 from django import forms
-from django.utils.text import get_valid_filename
+from django.utils.text import format_lazy, get_valid_filename
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import style_widgets
 from core.models import Branch
@@ -107,6 +108,13 @@ def safe_name(name: str) -> str:
 
 
 SCHEMES = ("postgres", "postgresql", "mysql", "mariadb")
+KIND_NAMES = {
+    "branches": pgettext_lazy("file kind", "branches"),
+    "buildings": pgettext_lazy("file kind", "buildings"),
+    "subscribers": pgettext_lazy("file kind", "subscribers"),
+    "charges": pgettext_lazy("file kind", "charges"),
+    "payments": pgettext_lazy("file kind", "payments"),
+}
 
 
 class BillingSourceForm(forms.ModelForm):
@@ -140,7 +148,7 @@ class BillingSourceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for kind in KINDS:
             self.fields[f"query_{kind}"] = forms.CharField(
-                label=_("Query for %(kind)s") % {"kind": kind},
+                label=format_lazy(_("Query: {kind}"), kind=KIND_NAMES[kind]),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
                 initial=(self.instance.queries or {}).get(kind, ""),
@@ -158,6 +166,8 @@ class BillingSourceForm(forms.ModelForm):
             if self.instance.pk and self.instance.password
             else ""
         )
+        self.fields["kind"].choices = BillingSource.Kind.choices  # no empty choice
+        self.fields["mapping"].empty_label = _("Canonical format (no mapping)")
         style_widgets(self)
         self.fields["kind"].widget.attrs["class"] = "form-check-input"
 

@@ -314,6 +314,7 @@ def test_a_late_source_shows_on_the_money_pages(client, billing, operator, media
         perms=["subscribers.view_subscriber", "subscribers.view_billingsource", "core.view_branch"]
     )
     client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     subscriber = Subscriber.objects.get(account="1001")
     for url in (f"/subscribers/{subscriber.pk}/", "/r/subscribers/"):
         html = client.get(url).content.decode()

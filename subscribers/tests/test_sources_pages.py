@@ -21,6 +21,11 @@ EDIT_PERMS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def admin(client):
     user = UserFactory(perms=EDIT_PERMS)
