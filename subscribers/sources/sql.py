@@ -2,6 +2,7 @@
 into a canonical CSV file of its kind, which the import then loads as any upload."""
 
 import csv
+import re
 import socket
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -16,6 +17,13 @@ from .errors import SourceError
 
 SCHEMES = {"postgres": "pg", "postgresql": "pg", "mysql": "my", "mariadb": "my"}
 FETCH = 5000
+READING = {"select", "with", "values", "table"}  # what a query may start with
+COMMENTS = re.compile(r"\s+|--[^\n]*|/\*.*?\*/|\(", re.S)
+# Server errors that mean "this query writes" and "it ran out of time": PostgreSQL SQLSTATEs
+# (read-only transaction; statement timeout) and MySQL/MariaDB error numbers (READ ONLY
+# transaction; max_statement_time; MySQL's max_execution_time).
+WRITES = {"25006", 1792}
+TIMEOUTS = {"57014", 1969, 3024}
 
 
 def _parts(url: str):
@@ -71,16 +79,54 @@ def _connect(url: str, timeout: int):
     except Exception as exc:  # each driver has its own errors; all mean "cannot connect"
         raise SourceError(
             _("Cannot connect to the billing database at %(where)s: %(error)s")
-            % {"where": _where(parts), "error": _reason(exc)}
+            % {"where": _where(parts), "error": _reason(exc, unquote(parts.password or ""))}
         ) from None
     return conn, flavour
 
 
-def _reason(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def _reason(exc: Exception, secret: str = "") -> str:
+    """The server's message, first line; never the password, should a driver echo it."""
     if isinstance(exc, socket.timeout):
         return _("no answer")
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if secret:
+        text = text.replace(secret, "***")
     return text[:300]
+
+
+def _code(exc: Exception):
+    """The server's error code: MySQL's error number (PyMySQL's first argument; it has a
+    SQLSTATE too) or else PostgreSQL's SQLSTATE."""
+    args = getattr(exc, "args", ())
+    if args and isinstance(args[0], int):
+        return args[0]
+    return getattr(exc, "sqlstate", None)
+
+
+def _query_error(kind: str, exc: Exception, timeout: int) -> SourceError:
+    code = _code(exc)
+    # PostgreSQL's cursor refuses a WITH … DELETE before the read-only transaction can.
+    if code in WRITES or (code == "0A000" and "data-modifying" in str(exc)):
+        message = _(
+            "The query for %(kind)s tries to change the billing's data; a billing source only "
+            "reads: %(error)s"
+        )
+    elif code in TIMEOUTS:
+        message = _("The query for %(kind)s ran longer than %(seconds)s s and was stopped.")
+    else:
+        message = _("The query for %(kind)s failed: %(error)s")
+    return SourceError(
+        message % {"kind": kind, "error": _reason(exc), "seconds": timeout}, kind=kind
+    )
+
+
+def _first_word(query: str) -> str:
+    """The query's first keyword, past comments and opening brackets."""
+    position = 0
+    while match := COMMENTS.match(query, position):
+        position = match.end()
+    word = re.match(r"[A-Za-z_]*", query[position:]).group()
+    return word.lower()
 
 
 def sql_check(*, url: str, timeout: int = 10) -> None:
@@ -102,6 +148,8 @@ def _cell(value) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, float):  # plain digits, never 1e-05
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return str(value)
@@ -144,6 +192,30 @@ def _checked_header(kind: str, names: list[str], renames: dict[str, str]) -> lis
             kind=kind,
         )
     return header
+
+
+def _my_read_only(conn, timeout: int, where: str) -> None:
+    """A READ ONLY session and transaction, and the statement time limit the server knows."""
+    import pymysql
+
+    with conn.cursor() as cursor:
+        for limit in (
+            f"SET SESSION max_statement_time = {int(timeout)}",  # MariaDB, seconds
+            f"SET SESSION max_execution_time = {int(timeout) * 1000}",  # MySQL, milliseconds
+        ):
+            try:
+                cursor.execute(limit)
+                break
+            except pymysql.err.Error:  # the other server's variable
+                continue
+        try:
+            cursor.execute("SET SESSION TRANSACTION READ ONLY")
+            cursor.execute("START TRANSACTION READ ONLY")
+        except pymysql.err.Error as exc:
+            raise SourceError(
+                _("Cannot connect to the billing database at %(where)s: %(error)s")
+                % {"where": where, "error": _reason(exc)}
+            ) from None
 
 
 def _rows(conn, flavour: str, kind: str, query: str) -> tuple[list[str], Iterator[tuple]]:
@@ -192,6 +264,18 @@ def sql_export(
         )
     if not any((q or "").strip() for q in queries.values()):
         raise SourceError(_("The source has no query to run."))
+    for kind, query in queries.items():
+        word = _first_word(query or "")
+        if (query or "").strip() and word not in READING:
+            # PostgreSQL's cursor would call a DELETE a syntax error; say what it is.
+            raise SourceError(
+                _(
+                    "The query for %(kind)s is %(word)s, not a SELECT: a billing source only "
+                    "reads the billing's data."
+                )
+                % {"kind": kind, "word": word.upper() or "?"},
+                kind=kind,
+            )
     renames = {
         kind: {k.strip().lower(): v for k, v in (names or {}).items()}
         for kind, names in (renames or {}).items()
@@ -202,10 +286,7 @@ def sql_export(
     parts: list[Path] = []
     try:
         if flavour == "my":
-            with conn.cursor() as cursor:
-                cursor.execute(f"SET SESSION max_statement_time = {int(timeout)}")
-                cursor.execute("SET SESSION TRANSACTION READ ONLY")
-                cursor.execute("START TRANSACTION READ ONLY")
+            _my_read_only(conn, timeout, _where(_parts(url)))
         for kind in KINDS:
             query = (queries.get(kind) or "").strip().rstrip(";")
             if not query:
@@ -214,14 +295,8 @@ def sql_export(
             parts.append(part)
             try:
                 names, rows = _rows(conn, flavour, kind, query)
-            except SourceError:
-                raise
             except Exception as exc:
-                raise SourceError(
-                    _("The query for %(kind)s failed: %(error)s")
-                    % {"kind": kind, "error": _reason(exc)},
-                    kind=kind,
-                ) from None
+                raise _query_error(kind, exc, timeout) from None
             header = _checked_header(kind, names, renames.get(kind, {}))
             try:
                 with open(part, "w", encoding="utf-8", newline="") as handle:
@@ -233,14 +308,8 @@ def sql_export(
                         if period is not None and isinstance(row[period], date):
                             cells[period] = row[period].strftime("%Y-%m")
                         writer.writerow(cells)
-            except SourceError:
-                raise
             except Exception as exc:
-                raise SourceError(
-                    _("The query for %(kind)s failed: %(error)s")
-                    % {"kind": kind, "error": _reason(exc)},
-                    kind=kind,
-                ) from None
+                raise _query_error(kind, exc, timeout) from None
             written[kind] = part
         result = {}
         for kind, part in written.items():

@@ -3,11 +3,20 @@ the billing's own, read through saved queries into the import; and what it refus
 
 import os
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
 from core.models import Job
-from subscribers.models import BillingSource, ImportBatch, ImportMapping, Payment, Subscriber
+from subscribers.models import (
+    BillingSource,
+    Charge,
+    ImportBatch,
+    ImportMapping,
+    Payment,
+    Subscriber,
+)
+from subscribers.services import billing_import
 from subscribers.sources.errors import SourceError
 from subscribers.sources.sql import sql_check, sql_export
 from subscribers.sources.sync import source_sync_start
@@ -47,6 +56,13 @@ QUERIES = {
 }
 
 
+# A function that writes, called from a SELECT: only the read-only transaction can stop it.
+MARIADB_BUMP = """CREATE FUNCTION bump() RETURNS INT MODIFIES SQL DATA
+    BEGIN INSERT INTO pays VALUES ('5001', NOW(), 1.00, 'cash'); RETURN 1; END"""
+PG_BUMP = """CREATE FUNCTION bump() RETURNS INTEGER LANGUAGE sql
+    AS $$ INSERT INTO pays VALUES ('5001', NOW(), 1.00, 'cash') RETURNING 1 $$"""
+
+
 def _required(name: str) -> bool:
     return os.environ.get(f"ABONENT_{name}_REQUIRED") == "1"
 
@@ -68,7 +84,7 @@ def mariadb():
         cursor.execute("CREATE USER IF NOT EXISTS 'abonent_ro'@'%' IDENTIFIED BY 'ro-pass'")
         cursor.execute(f"GRANT SELECT ON {name}.* TO 'abonent_ro'@'%'")
         cursor.execute(f"USE {name}")
-        for sql in TABLES + ROWS:
+        for sql in [*TABLES, *ROWS, MARIADB_BUMP]:
             cursor.execute(sql)
     try:
         yield f"mysql://root@{HOST}:3306/{name}", name, root
@@ -94,7 +110,7 @@ def billing_pg():
     admin.execute(f"CREATE DATABASE {name}")
     with psycopg.connect(host=HOST, port=5432, user="postgres", dbname=name,
                          autocommit=True) as conn:  # fmt: skip
-        for sql in TABLES + ROWS:
+        for sql in [*TABLES, *ROWS, PG_BUMP]:
             conn.execute(sql)
     try:
         yield f"postgres://postgres@{HOST}:5432/{name}"
@@ -129,6 +145,39 @@ def test_the_queries_write_canonical_files(billing_url, tmp_path):
     assert files["charges"].read_text().splitlines()[1] == "5001,2025-03,Интернет,550.00"
     assert files["payments"].read_text().splitlines()[1] == "5001,2025-03-05 12:00:00,450.00,card"
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_values_are_written_as_the_import_reads_them(billing_pg, tmp_path):
+    query = """SELECT '5001' AS account, TIMESTAMPTZ '2025-03-05 12:00:00+03' AS paid_at,
+        CAST(1E2 AS NUMERIC) AS amount, NULL AS method"""
+    extras = """SELECT '5001' AS account, 'A' AS full_name, 'Центр' AS branch, 'Тверь' AS city,
+        'Ленина' AS street, '1' AS house, 'Домашний' AS tariff, 'active' AS status,
+        DATE '2024-01-10' AS connected_on, -0.5 AS balance, CAST(0.00001 AS FLOAT8) AS ratio,
+        TRUE AS has_router, FALSE AS consent_sms, TIMESTAMP '2024-01-10 08:30:00' AS seen"""
+    files = sql_export(
+        url=billing_pg, queries={"payments": query, "subscribers": extras}, out_dir=tmp_path
+    )
+    account, paid_at, amount, method = files["payments"].read_text().splitlines()[1].split(",")
+    assert datetime.fromisoformat(paid_at) == datetime(2025, 3, 5, 9, tzinfo=UTC)
+    assert (account, amount, method) == ("5001", "100", "")
+    assert files["subscribers"].read_text().splitlines()[1].split(",")[9:] == [
+        "-0.5",
+        "0.00001",
+        "yes",
+        "no",
+        "2024-01-10 08:30:00",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_written_files_are_imported(billing_url, tmp_path):
+    files = sql_export(url=billing_url, queries=QUERIES, out_dir=tmp_path)
+    result = billing_import(paths=list(files.values()))
+    assert result.ok, result.errors
+    assert Subscriber.objects.get(account="5001").reported_balance == -100
+    assert Subscriber.objects.get(account="5002").terminated_on.isoformat() == "2025-02-10"
+    assert Payment.objects.get().amount == 450
+    assert Charge.objects.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -227,19 +276,48 @@ def test_a_missing_required_column_is_named(billing_url, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "query",
-    ["DELETE FROM pays", "UPDATE users SET saldo = 0", "INSERT INTO pays SELECT * FROM pays"],
+    ("query", "verb"),
+    [
+        ("DELETE FROM pays", "DELETE"),
+        ("update users SET saldo = 0", "UPDATE"),
+        ("-- copy\n/* all */ (INSERT INTO pays SELECT * FROM pays)", "INSERT"),
+    ],
 )
-def test_a_query_that_writes_is_refused_and_writes_nothing(billing_url, tmp_path, query):
-    with pytest.raises(SourceError, match="The query for payments failed"):
-        sql_export(url=billing_url, queries={"payments": query}, out_dir=tmp_path)
+def test_a_statement_that_writes_is_refused_before_it_runs(billing_url, tmp_path, query, verb):
+    with pytest.raises(SourceError, match=f"The query for payments is {verb}, not a SELECT"):
+        sql_export(url=billing_url, queries={**QUERIES, "payments": query}, out_dir=tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT bump() AS account, ts AS paid_at, summa AS amount FROM pays",
+        "SELECT login AS account, ts AS paid_at, summa AS amount FROM pays FOR UPDATE",
+    ],
+    ids=["a-writing-function", "for-update"],
+)
+def test_a_select_that_writes_is_stopped_by_the_read_only_transaction(billing_url, tmp_path, query):
+    with pytest.raises(SourceError, match="The query for payments tries to change the billing"):
+        sql_export(url=billing_url, queries={**QUERIES, "payments": query}, out_dir=tmp_path)
+    assert not list(tmp_path.iterdir())
     files = sql_export(url=billing_url, queries={"payments": QUERIES["payments"]}, out_dir=tmp_path)
     assert len(files["payments"].read_text().splitlines()) == 2  # the one payment is still there
 
 
-def test_a_syntax_error_is_shown_with_the_kind(billing_url, tmp_path):
-    with pytest.raises(SourceError, match="The query for charges failed"):
-        sql_export(url=billing_url, queries={"charges": "SELEC login FROM fees"}, out_dir=tmp_path)
+def test_a_syntax_error_is_shown_with_the_kind_and_the_server_message(billing_url, tmp_path):
+    queries = {**QUERIES, "charges": "SELECT login AS account FROM fees WHERE"}
+    with pytest.raises(SourceError, match="The query for charges failed: .*syntax"):
+        sql_export(url=billing_url, queries=queries, out_dir=tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_query_running_too_long_is_stopped(billing_url, tmp_path):
+    sleep = "pg_sleep(3)" if billing_url.startswith("postgres") else "SLEEP(3)"
+    query = f"SELECT login AS account, ts AS paid_at, summa AS amount, {sleep} FROM pays"
+    with pytest.raises(SourceError, match="The query for payments ran longer than 1 s"):
+        sql_export(url=billing_url, queries={"payments": query}, out_dir=tmp_path, timeout=1)
+    assert not list(tmp_path.iterdir())
 
 
 def test_an_unknown_scheme_or_kind_is_refused(tmp_path):
