@@ -15,17 +15,20 @@ from .people import holder
 from .reference import (
     BANK,
     BUSINESS,
-    CARD,
     CASH,
     CHURN_SEASON,
     COMPANY,
     DEFAULTER,
     ERRATIC,
+    ERRATIC_AMOUNTS,
     INTERNET,
     LATE,
+    METHOD_DRAWS,
     NEVER,
     ONLINE,
+    PAY_STEPS,
     PREPAY,
+    PREPAY_MONTHS,
     PROFILE_SHARES,
     RECALC,
     REGULAR,
@@ -72,12 +75,9 @@ def simulate_chunk(world: World, tables: Tables, chunk: int) -> ChunkResult:
     statuses, yes_no = tables.statuses, tables.flavor.yes_no
     hazard = [[h * CHURN_SEASON[mo - 1] for h in TENURE_HAZARD] for _y, mo in world.month_ym]
     vol_start = [SUSPEND_SEASON[mo - 1] / 1000 for _y, mo in world.month_ym]
-    # profile → preferred payment method table (32 draws)
-    methods_table = [CASH] * 7 + [CARD] * 6 + [TERMINAL] * 5 + [ONLINE] * 12 + [BANK] * 2
-    steps = (1, 1000, 10000, 10000, 5000, 10000, 1000, 10000)  # rounding of a payment, kopecks
+    methods_table, steps = METHOD_DRAWS, PAY_STEPS
     credits = (0, 0, 0, 0, 0, 10000, 30000, 50000)
-    prepay_months = (2, 2, 5, 11)
-    erratic = (30000, 50000, 50000, 100000, 100000, 150000, 200000, 70000)
+    prepay_months, erratic = PREPAY_MONTHS, ERRATIC_AMOUNTS
 
     charges: list[str] = []
     payments: list[str] = []

@@ -187,8 +187,7 @@ class Tables:
     def money(self, kop: int) -> str:
         text = self._money.get(kop)
         if text is None:
-            a = -kop if kop < 0 else kop
-            text = f"{'-' if kop < 0 else ''}{a // 100}{self.point}{a % 100:02d}"
+            text = money_text(kop, self.point)
             if len(self._money) < 200_000:
                 self._money[kop] = text
         return text
@@ -204,6 +203,12 @@ class Tables:
 
     def date(self, ordinal: int) -> str:
         return date.fromordinal(ordinal).strftime(self.flavor.date_format)
+
+
+def money_text(kop: int, point: str = ".") -> str:
+    """An amount in kopecks as the export writes it: 1234.50, -3.05."""
+    a = -kop if kop < 0 else kop
+    return f"{'-' if kop < 0 else ''}{a // 100}{point}{a % 100:02d}"
 
 
 def stream_encoding(flavor: Flavor) -> str:

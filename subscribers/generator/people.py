@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 from core.text import latin
 
@@ -48,7 +49,7 @@ PHONE_FORMS = (
 )
 
 
-def _phone(rng: random.Random) -> str:
+def phone_number(rng: random.Random) -> str:
     code = MOBILE_CODES[rng.randrange(len(MOBILE_CODES))]
     return PHONE_FORMS[rng.randrange(len(PHONE_FORMS))](code, f"{rng.randrange(10**7):07d}")
 
@@ -89,7 +90,20 @@ def holder(
             domain = MAIL_DOMAINS[bits(5) % len(MAIL_DOMAINS)]
             email = f"{_translit(first)[0]}.{_translit(surname)}{bits(10)}@{domain}"
     r = rnd()
-    phone = "" if r < 0.03 else _phone(rng)
+    phone = "" if r < 0.03 else phone_number(rng)
     if r > 0.92:
-        phone = f"{phone}; {_phone(rng)}"
+        phone = f"{phone}; {phone_number(rng)}"
     return full_name, phone, email, birth
+
+
+def email_of(full_name: str, company: bool, rng: random.Random) -> str:
+    """A new e-mail address for the holder of full_name, shaped as holder() makes them."""
+    words = re.findall(r"[А-ЯЁа-яё]+", full_name) or ["office"]
+    if company:  # the company's word, or an individual entrepreneur's surname
+        word = next(
+            (w for w in words if w in COMPANY_WORDS), words[-1] if len(words) < 2 else words[1]
+        )
+        return f"info@{_translit(word)}{rng.randrange(128)}.ru"
+    surname, first = words[0], words[1] if len(words) > 1 else words[0]
+    domain = MAIL_DOMAINS[rng.randrange(len(MAIL_DOMAINS))]
+    return f"{_translit(first)[0]}.{_translit(surname)}{rng.randrange(1024)}@{domain}"

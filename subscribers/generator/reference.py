@@ -146,3 +146,12 @@ TENURE_MEAN, TENURE_MAX = 45.0, 156.0  # months, of the base connected before th
 REGULAR, PREPAY, LATE, ERRATIC, DEFAULTER, NEVER, COMPANY = range(7)
 PROFILE_SHARES = (0.55, 0.67, 0.82, 0.9, 0.965)
 CASH, CARD, BANK, TERMINAL, ONLINE = range(5)
+# A preferred payment method is drawn from these 32 (five bits); payments are rounded up to a
+# step of the holder's (kopecks).
+METHOD_DRAWS = (CASH,) * 7 + (CARD,) * 6 + (TERMINAL,) * 5 + (ONLINE,) * 12 + (BANK,) * 2
+PAY_STEPS = (1, 1000, 10000, 10000, 5000, 10000, 1000, 10000)
+PREPAY_MONTHS = (2, 2, 5, 11)  # how far ahead a prepayer pays
+ERRATIC_AMOUNTS = (30000, 50000, 50000, 100000, 100000, 150000, 200000, 70000)
+# Weights of the hour of a payment: at an office or a terminal, and online (in the evening).
+OFFICE_HOURS = (0, 0, 0, 0, 0, 0, 0, 1, 4, 7, 8, 8, 8, 8, 8, 8, 8, 8, 7, 5, 3, 1, 0, 0)
+EVENING_HOURS = (1, 1, 0, 0, 0, 0, 1, 2, 3, 4, 4, 4, 5, 5, 5, 5, 5, 6, 7, 8, 8, 7, 5, 3)

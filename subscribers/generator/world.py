@@ -18,9 +18,11 @@ from .reference import (
     CITY_WEIGHTS,
     CONNECT_RATE,
     CONNECT_SEASON,
+    EVENING_HOURS,
     FLATS,
     FLATS_WEIGHTS,
     HOUSE_TECH,
+    OFFICE_HOURS,
     STREETS,
     TARIFFS,
     TENURE_MAX,
@@ -101,8 +103,7 @@ class World:
             k=256,
         )
         hours = range(24)
-        office = [0, 0, 0, 0, 0, 0, 0, 1, 4, 7, 8, 8, 8, 8, 8, 8, 8, 8, 7, 5, 3, 1, 0, 0]
-        evening = [1, 1, 0, 0, 0, 0, 1, 2, 3, 4, 4, 4, 5, 5, 5, 5, 5, 6, 7, 8, 8, 7, 5, 3]
+        office, evening = OFFICE_HOURS, EVENING_HOURS
         self.office_times = [
             (h, rng.randrange(60), rng.randrange(60)) for h in rng.choices(hours, office, k=256)
         ]

@@ -1,4 +1,5 @@
-"""Generate a realistic demo operator as billing export files (see subscribers.generator)."""
+"""Generate a realistic demo operator as billing export files, or the billing's next day or month
+after such an export (--next-day, --next-month; see subscribers.generator)."""
 
 import re
 import time
@@ -6,7 +7,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from subscribers.generator import FLAVORS, default_end, generate_operator
+from subscribers.generator import FLAVORS, DeltaError, default_end, generate_operator, write_delta
 
 
 def month_arg(value: str) -> date:
@@ -38,13 +39,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--next-day",
             action="store_true",
-            help="Write the day after --from's data as a delta: its payments, the subscribers "
-            "it changed and, on the first of a month, that month's charges.",
+            help="Instead of a whole operator, write the day after --from as a billing's daily "
+            "delta: its payments, the subscribers it changed and, on the first of a month, the "
+            "month's charges; chain it with --from the delta.",
         )
         parser.add_argument(
             "--next-month",
             action="store_true",
-            help="Write the month after --from's data as a delta (charges, payments, changes).",
+            help="Write the next calendar month after --from as a delta (with what is left of "
+            "the current month, if --from ends within one).",
         )
         parser.add_argument(
             "--days", type=int, default=1, help="With --next-day: this many days in one delta."
@@ -52,7 +55,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--from",
             dest="prev",
-            help="The export (or a delta written by --next-day/--next-month) to continue from.",
+            help="With --next-day/--next-month: the canonical export, or the delta, to continue.",
         )
         parser.add_argument(
             "--workers",
@@ -95,33 +98,30 @@ class Command(BaseCommand):
         )
 
     def delta(self, options) -> None:
-        from pathlib import Path
-
-        from subscribers.generator.delta import DeltaError, write_delta
-
         if options["next_day"] and options["next_month"]:
             raise CommandError("--next-day or --next-month, not both")
         if not options["prev"]:
-            raise CommandError("--next-day and --next-month need --from DIR (a previous export)")
+            raise CommandError(
+                "--next-day and --next-month need --from DIR, the export to continue"
+            )
         if options["flavor"] != "canonical":
-            raise CommandError("a delta is written in the canonical format only")
-        if options["days"] < 1:
-            raise CommandError("--days must be positive")
+            raise CommandError("a delta is written in the canonical format only, not --flavor "
+                               f"{options['flavor']}")  # fmt: skip
         started = time.monotonic()
         try:
-            counts = write_delta(
-                Path(options["prev"]),
-                Path(options["out"]),
-                days=options["days"],
-                month=options["next_month"],
+            result = write_delta(
+                options["prev"],
+                options["out"],
                 seed=options["seed"],
+                month=options["next_month"],
+                days=options["days"],
             )
         except DeltaError as exc:
             raise CommandError(str(exc)) from None
-        for name, rows in counts.items():
+        for name, rows in result.counts.items():
             self.stdout.write(f"  {name}: {rows} rows")
-        what = "month" if options["next_month"] else f"{options['days']} day(s)"
+        days = f"{result.first}" if result.first == result.last else f"{result.first}…{result.last}"
         self.stdout.write(
-            f"Wrote the next {what} after {options['prev']} into {options['out']} in "
-            f"{time.monotonic() - started:.1f} s."
+            f"Generated the billing's delta of {days} after {options['prev']} in "
+            f"{options['out']} in {time.monotonic() - started:.1f} s."
         )
