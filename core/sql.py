@@ -260,6 +260,24 @@ def _fire_deferred_checks() -> None:
     execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+@contextlib.contextmanager
+def by_index(enabled: bool = True):
+    """Within: PostgreSQL joins by nested loops (an index probe per row of the small side), not
+    by hashing or merging whole tables. For a few thousand staged rows against a ledger of tens
+    of millions, where the planner misjudges how many rows a join on subscriber and month keeps
+    and would read the ledger whole. Only where the big side has an index on the join key."""
+    if not enabled or not is_postgres():
+        yield
+        return
+    execute("SET LOCAL enable_hashjoin = off")
+    execute("SET LOCAL enable_mergejoin = off")
+    try:
+        yield
+    finally:
+        execute("SET LOCAL enable_hashjoin = on")
+        execute("SET LOCAL enable_mergejoin = on")
+
+
 def vacuum(*tables: str) -> None:
     """VACUUM (ANALYZE) the tables on PostgreSQL, where it may run: outside any transaction."""
     if not is_postgres() or connection.in_atomic_block:

@@ -21,6 +21,7 @@ from core.sql import (
     month_of,
 )
 
+from ..facts import few_touched
 from ..models import (
     Building,
     Charge,
@@ -540,6 +541,32 @@ def update_discrepancies() -> int:
     """Recompute reported − ledger balance for the subscribers touched; a subscriber whose
     discrepancy changed has every month's balance changed."""
     create_temp_table("stg_disc", "subscriber_id bigint, discrepancy numeric(14,2)")
+    touched = "SELECT subscriber_id FROM stg_touched UNION SELECT id FROM stg_sub"
+    if few_touched(fetchall(f"SELECT COUNT(*) FROM ({touched}) t")[0][0]):
+        # A day's few: each one's ledger summed by its index, not the whole ledger hashed.
+        execute(f"""
+            INSERT INTO stg_disc
+            SELECT s.id, ROUND(s.reported_balance
+                       - COALESCE((SELECT SUM(p.amount) FROM {PAYMENT} p
+                                   WHERE p.subscriber_id = s.id), 0)
+                       + COALESCE((SELECT SUM(c.amount) FROM {CHARGE} c
+                                   WHERE c.subscriber_id = s.id), 0), 2)
+            FROM {SUBSCRIBER} s JOIN ({touched}) t ON t.subscriber_id = s.id""")
+    else:
+        _discrepancies_of_many()
+    execute(
+        f"""INSERT INTO stg_touched (subscriber_id, from_month)
+               SELECT d.subscriber_id, %s FROM stg_disc d
+               JOIN {SUBSCRIBER} s ON s.id = d.subscriber_id
+               WHERE d.discrepancy <> s.balance_discrepancy""",
+        [ALL_MONTHS],
+    )
+    return execute(f"""UPDATE {SUBSCRIBER} SET balance_discrepancy = d.discrepancy
+                       FROM stg_disc d WHERE d.subscriber_id = {SUBSCRIBER}.id
+                         AND d.discrepancy <> {SUBSCRIBER}.balance_discrepancy""")
+
+
+def _discrepancies_of_many() -> None:
     execute(f"""
         INSERT INTO stg_disc
         SELECT s.id, ROUND(s.reported_balance - COALESCE(p.total, 0) + COALESCE(c.total, 0), 2)
@@ -554,13 +581,3 @@ def update_discrepancies() -> int:
                    WHERE subscriber_id IN (SELECT subscriber_id FROM stg_touched
                                            UNION SELECT id FROM stg_sub)
                    GROUP BY subscriber_id) c ON c.subscriber_id = s.id""")
-    execute(
-        f"""INSERT INTO stg_touched (subscriber_id, from_month)
-               SELECT d.subscriber_id, %s FROM stg_disc d
-               JOIN {SUBSCRIBER} s ON s.id = d.subscriber_id
-               WHERE d.discrepancy <> s.balance_discrepancy""",
-        [ALL_MONTHS],
-    )
-    return execute(f"""UPDATE {SUBSCRIBER} SET balance_discrepancy = d.discrepancy
-                       FROM stg_disc d WHERE d.subscriber_id = {SUBSCRIBER}.id
-                         AND d.discrepancy <> {SUBSCRIBER}.balance_discrepancy""")
