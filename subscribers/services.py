@@ -300,7 +300,6 @@ def billing_import(
         # may run without autovacuum). A day's delta leaves that to autovacuum: vacuuming the
         # base's indexes would cost more than the delta itself.
         vacuum(*(m._meta.db_table for m in (City, Street, Building, Tariff, Subscriber)))
-    if result.ok and _rewrote_much(result.stats):
         # The ledger's and the facts' statistics (a sample: about a second at a million
         # subscribers): without them every later delta is planned as a whole-table read.
         analyze(*(m._meta.db_table for m in (Charge, Payment, MonthlyFact, StatusEvent)))

@@ -28,7 +28,8 @@ def billing_import_task(job_id: int) -> None:
             by=job.created_by,
         )
         outcome = result.as_dict()
-        source = BillingSource.objects.filter(pk=job.params.get("source")).first()
+        source_id = job.params.get("source")
+        source = BillingSource.objects.filter(pk=source_id).first() if source_id else None
         if source is not None:  # an upload of a web-upload source: its data is fresh now
             from .sources.sync import failure_text, source_record
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -165,8 +166,6 @@ def coverage_check(request):
 @require_GET
 @permission_required("subscribers.view_billingsource", raise_exception=True)
 def sources(request):
-    from django.utils import timezone
-
     now = timezone.now()
     rows = [
         {
