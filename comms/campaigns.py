@@ -66,6 +66,8 @@ OWN_FIELDS = (
     "account", "full_name", "kind", "phone", "email", "branch_id", "reported_balance", "flat",
     "building_id", "tariff_id",
 )  # fmt: skip
+# What each is read from: the balance lives in the subscriber's money row.
+OWN_VALUES = tuple("money__reported_balance" if f == "reported_balance" else f for f in OWN_FIELDS)
 
 
 def accounts_of(text: str) -> list[str]:
@@ -116,8 +118,8 @@ def _read(rows: QuerySet[Subscriber], template):
     thousand)."""
     related = placeholders.related_of(template.body, template.subject)
     if related:
-        return rows.select_related(*related).iterator(chunk_size=5000)
-    return (Row(values) for values in rows.values_list("pk", *OWN_FIELDS).iterator(5000))
+        return rows.select_related("money", *related).iterator(chunk_size=5000)
+    return (Row(values) for values in rows.values_list("pk", *OWN_VALUES).iterator(5000))
 
 
 @dataclass

@@ -204,7 +204,8 @@ def _after(
 
 def _nullable(model, fields: tuple[str, ...]) -> frozenset:
     """The sort fields that may be empty: a nullable column, or one behind a nullable relation
-    (an annotation is taken as never empty)."""
+    (an annotation is taken as never empty). A row of another table whose key is the row's
+    own (a subscriber's money) is taken as always there: `ordered` joins it so."""
     found = set()
     for name in fields:
         current, empty = model, False
@@ -213,7 +214,8 @@ def _nullable(model, fields: tuple[str, ...]) -> frozenset:
                 column = current._meta.get_field(part)
             except Exception:  # noqa: BLE001 — an annotation, not a field
                 break
-            empty = empty or bool(getattr(column, "null", False))
+            own_row = column.one_to_one and not column.concrete and column.field.primary_key
+            empty = empty or (not own_row and bool(getattr(column, "null", False)))
             current = column.related_model or current
         if empty:
             found.add(name)
@@ -241,6 +243,10 @@ def ordered(registry: Registry, rows: QuerySet, sort: str) -> tuple[QuerySet, tu
     fields = registry.sorts.get(name) or registry.sorts[registry.default_sort.lstrip("-")]
     fields = (*fields, "pk") if fields[-1] != "pk" else fields
     nullable = _nullable(rows.model, fields)
+    # A key in a row of its own (see _nullable) is read through an inner join, so that the
+    # database can walk that row's index in the key's order.
+    joined = {f: False for f in fields if "__" in f and f not in nullable}
+    rows = rows.filter(**{f"{f}__isnull": v for f, v in joined.items()}) if joined else rows
     order = [
         (F(f).desc(nulls_first=True) if descending else F(f).asc(nulls_last=True))
         if f in nullable

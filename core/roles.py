@@ -31,6 +31,7 @@ COVERAGE = (
 )
 BASE = COVERAGE + (
     "subscribers.view_subscriber",
+    "subscribers.view_subscribermoney",
     "subscribers.view_statusevent",
     "subscribers.view_extraattribute",
     "segments.view_segment",

@@ -50,12 +50,12 @@ def _amount(amount: Decimal) -> str:
 
 def _arpu_at(share: float) -> Decimal | None:
     """The ARPU below which `share` of the active subscribers with an ARPU are."""
-    rows = Subscriber.objects.filter(status=Status.ACTIVE, arpu__isnull=False)
+    rows = Subscriber.objects.filter(status=Status.ACTIVE, money__arpu__isnull=False)
     total = rows.count()
     if not total:
         return None
     index = min(total - 1, int(total * share))
-    return rows.order_by("arpu").values_list("arpu", flat=True)[index]
+    return rows.order_by("money__arpu").values_list("money__arpu", flat=True)[index]
 
 
 def standard_segments() -> list[Standard]:

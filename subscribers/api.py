@@ -44,6 +44,13 @@ class SubscriberSerializer(serializers.ModelSerializer):
     address = serializers.SerializerMethodField()
     tariff = serializers.CharField(source="tariff.name", read_only=True, allow_null=True)
     tariff_id = serializers.IntegerField(read_only=True, allow_null=True)
+    # The subscriber's money row (SubscriberMoney), through the subscriber's properties.
+    reported_balance = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    balance_discrepancy = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    arpu = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+    debt_months = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Subscriber
@@ -120,7 +127,7 @@ class SubscriberViewSet(BranchScopedMixin, viewsets.ReadOnlyModelViewSet):
     may see personal data."""
 
     queryset = Subscriber.objects.select_related(
-        "branch", "tariff", "building__street__city"
+        "branch", "tariff", "building__street__city", "money"
     ).order_by("pk")
     serializer_class = SubscriberSerializer
     permission_classes = [ModelPermission]

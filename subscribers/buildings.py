@@ -281,7 +281,7 @@ def residents(building: Building, user) -> list[Resident]:
     masked for a role without the right to personal data, as in the subscriber registry."""
     shown = may_see(user)
     rows = scoped(Subscriber.objects.filter(building=building), user, "branch").values_list(
-        "pk", "account", "full_name", "flat", "phone", "status", "reported_balance"
+        "pk", "account", "full_name", "flat", "phone", "status", "money__reported_balance"
     )
     labels = dict(Status.choices)
     out = sorted(rows, key=lambda r: (_flat_key(r[3]), r[1]))

@@ -24,12 +24,19 @@ from core.sql import (
     row_estimate,
 )
 
-from .models import MonthlyFact, MonthlySummary, Subscriber, TariffMigrationSummary
+from .models import (
+    MonthlyFact,
+    MonthlySummary,
+    Subscriber,
+    SubscriberMoney,
+    TariffMigrationSummary,
+)
 
 FACT = MonthlyFact._meta.db_table
 SUMMARY = MonthlySummary._meta.db_table
 MIGRATION = TariffMigrationSummary._meta.db_table
 SUBSCRIBER = Subscriber._meta.db_table
+MONEY = SubscriberMoney._meta.db_table
 FAR = date(9999, 12, 1)
 MONEY_SUMS = ("charged", "paid", "debt")
 
@@ -66,9 +73,10 @@ def touch_for_window(old: Window | None, new: Window) -> None:
         first_new = add_months(old.end, 1)
         execute(
             f"""INSERT INTO stg_touched (subscriber_id, from_month)
-                    SELECT id, %s FROM {SUBSCRIBER}
-                    WHERE terminated_on IS NULL OR terminated_on >= %s
-                       OR reported_balance <> 0""",
+                    SELECT s.id, %s FROM {SUBSCRIBER} s
+                    LEFT JOIN {MONEY} m ON m.subscriber_id = s.id
+                    WHERE s.terminated_on IS NULL OR s.terminated_on >= %s
+                       OR m.reported_balance <> 0""",
             [first_new, first_new],
         )
 
@@ -170,17 +178,19 @@ def facts_refresh(window: Window) -> dict:
             least(
                 "%s",
                 greatest(
-                    "CASE WHEN s.terminated_on IS NULL OR s.reported_balance <> 0 THEN %s "
+                    "CASE WHEN s.terminated_on IS NULL OR COALESCE(mo.reported_balance, 0) <> 0 "
+                    "THEN %s "
                     f"ELSE {term_month} END",
                     "COALESCE(l.last_m, %s)",
                 ),
             )
         },
                s.branch_id, s.technology, s.status, s.connected_on, s.terminated_on,
-               s.tariff_id, s.reported_balance - COALESCE(l.net, 0),
+               s.tariff_id, COALESCE(mo.reported_balance, 0) - COALESCE(l.net, 0),
                {month_index("s.connected_on")}
         FROM stg_tfrom t
         JOIN {SUBSCRIBER} s ON s.id = t.subscriber_id
+        LEFT JOIN {MONEY} mo ON mo.subscriber_id = t.subscriber_id
         LEFT JOIN (SELECT subscriber_id, MIN(month) AS first_m, MAX(month) AS last_m,
                           SUM(paid - charged) AS net
                    FROM stg_led GROUP BY subscriber_id) l ON l.subscriber_id = t.subscriber_id
@@ -340,13 +350,14 @@ PROFILE_MONTHS = 6  # the subscriber's profile looks at the last six months up t
 def profiles_refresh(window: Window, *, everyone: bool, bulk: bool | None = None) -> dict:
     """Each subscriber's ARPU (the mean of the positive monthly charges of the last six months
     up to the data month; empty where none was charged) and months in debt (how many of those
-    months' facts ended with balance_end < 0), written to the subscriber for fast filters.
+    months' facts ended with balance_end < 0), written to the subscriber's money row for fast
+    filters.
 
     Only the facts of those six months are read. everyone: the data month moved, so every
     subscriber's six months did; otherwise only the subscribers whose facts were recomputed
     (stg_tfrom) can change. Only the rows whose values changed are written; when they are many
-    (the first import) the subscriber table's indexes are dropped meanwhile and built again,
-    which is several times quicker than updating a dozen indexes row by row (bulk: force)."""
+    (the first import, a new month) the money table's indexes are dropped meanwhile and built
+    again, which is quicker than updating them row by row (bulk: force)."""
     first = add_months(window.end, 1 - PROFILE_MONTHS)
     create_temp_table(
         "stg_profile", "subscriber_id bigint PRIMARY KEY, arpu numeric(14,2), debt_months integer"
@@ -362,26 +373,26 @@ def profiles_refresh(window: Window, *, everyone: bool, bulk: bool | None = None
         "stg_profile_new",
         "subscriber_id bigint PRIMARY KEY, arpu numeric(14,2), debt_months integer",
     )
-    among = "" if everyone else "JOIN stg_tfrom t ON t.subscriber_id = s.id"
+    among = "" if everyone else "JOIN stg_tfrom t ON t.subscriber_id = s.subscriber_id"
     with by_index(few):
         changed = execute(f"""
             INSERT INTO stg_profile_new (subscriber_id, arpu, debt_months)
-            SELECT s.id, p.arpu, COALESCE(p.debt_months, 0)
-            FROM {SUBSCRIBER} s {among}
-            LEFT JOIN stg_profile p ON p.subscriber_id = s.id
+            SELECT s.subscriber_id, p.arpu, COALESCE(p.debt_months, 0)
+            FROM {MONEY} s {among}
+            LEFT JOIN stg_profile p ON p.subscriber_id = s.subscriber_id
             WHERE COALESCE(s.arpu, -1) <> COALESCE(p.arpu, -1)
                OR s.debt_months <> COALESCE(p.debt_months, 0)""")
     if changed:
         analyze("stg_profile_new")
-        many = bulk_worthwhile(changed, SUBSCRIBER) if bulk is None else bulk
-        with IndexesDropped(SUBSCRIBER, many, keep_primary=True):
+        many = bulk_worthwhile(changed, MONEY) if bulk is None else bulk
+        with IndexesDropped(MONEY, many, keep_primary=True):
             execute(f"""
-                UPDATE {SUBSCRIBER} SET arpu = p.arpu, debt_months = p.debt_months
-                FROM stg_profile_new p WHERE p.subscriber_id = {SUBSCRIBER}.id""")
+                UPDATE {MONEY} SET arpu = p.arpu, debt_months = p.debt_months
+                FROM stg_profile_new p WHERE p.subscriber_id = {MONEY}.subscriber_id""")
         # The ARPU and debt filters choose their index by these columns' statistics: renew them
         # when a tenth of the base changed (autovacuum would, but later, if it runs at all).
-        if changed * 10 >= row_estimate(SUBSCRIBER):
-            analyze(SUBSCRIBER)
+        if changed * 10 >= row_estimate(MONEY):
+            analyze(MONEY)
     return {"profiles_changed": changed}
 
 

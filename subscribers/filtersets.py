@@ -40,7 +40,7 @@ def months_ago(months: int, today: date | None = None) -> date:
 
 
 class PaymentBehaviour(models.TextChoices):
-    """Bands of months in debt (Subscriber.debt_months, the last six months); see
+    """Bands of months in debt (SubscriberMoney.debt_months, the last six months); see
     docs/segmentation.md."""
 
     ON_TIME = "on_time", _("Pays on time")
@@ -50,9 +50,9 @@ class PaymentBehaviour(models.TextChoices):
 
 PAYMENT_BANDS = {
     # Charged in the six months (an ARPU) and never in debt at a month's end.
-    PaymentBehaviour.ON_TIME: Q(debt_months=0, arpu__isnull=False),
-    PaymentBehaviour.SOMETIMES_LATE: Q(debt_months__gte=1, debt_months__lte=2),
-    PaymentBehaviour.CHRONIC: Q(debt_months__gte=3),
+    PaymentBehaviour.ON_TIME: Q(money__debt_months=0, money__arpu__isnull=False),
+    PaymentBehaviour.SOMETIMES_LATE: Q(money__debt_months__gte=1, money__debt_months__lte=2),
+    PaymentBehaviour.CHRONIC: Q(money__debt_months__gte=3),
 }
 
 
@@ -77,14 +77,14 @@ class SubscriberFilter(django_filters.FilterSet):
     technology = ChoicesFilter(label=_("Technology"), choices=Technology.choices)
     balance_from = django_filters.NumberFilter(
         label=_("Balance from"),
-        field_name="reported_balance",
+        field_name="money__reported_balance",
         lookup_expr="gte",
         min_value=-MONEY_LIMIT,
         max_value=MONEY_LIMIT,
     )
     balance_to = django_filters.NumberFilter(
         label=_("Balance to"),
-        field_name="reported_balance",
+        field_name="money__reported_balance",
         lookup_expr="lte",
         min_value=-MONEY_LIMIT,
         max_value=MONEY_LIMIT,
@@ -94,14 +94,14 @@ class SubscriberFilter(django_filters.FilterSet):
     )
     arpu_from = django_filters.NumberFilter(
         label=_("ARPU from"),
-        field_name="arpu",
+        field_name="money__arpu",
         lookup_expr="gte",
         min_value=0,
         max_value=MONEY_LIMIT,
     )
     arpu_to = django_filters.NumberFilter(
         label=_("ARPU to"),
-        field_name="arpu",
+        field_name="money__arpu",
         lookup_expr="lte",
         min_value=0,
         max_value=MONEY_LIMIT,
@@ -146,7 +146,7 @@ class SubscriberFilter(django_filters.FilterSet):
         ]
 
     def filter_debtors(self, rows, name, value):
-        return rows.filter(reported_balance__lt=0) if value else rows
+        return rows.filter(money__reported_balance__lt=0) if value else rows
 
     def filter_payment(self, rows, name, values):
         if not values:

@@ -183,27 +183,9 @@ class Subscriber(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     connected_on = models.DateField(_("connected on"))
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
-    reported_balance = models.DecimalField(_("balance (billing)"), default=ZERO, **MONEY)
-    # reported_balance minus the balance the ledger gives; non-zero means the two disagree.
-    balance_discrepancy = models.DecimalField(_("balance discrepancy"), default=ZERO, **MONEY)
     extra = models.JSONField(_("extra attributes"), default=dict, blank=True)
-    # The subscriber's profile from the monthly facts, kept by the billing import
-    # (facts.profiles_refresh) so that segments filter on it fast; docs/segmentation.md.
-    arpu = models.DecimalField(
-        _("ARPU"),
-        null=True,
-        blank=True,
-        help_text=_("Average monthly charge over the charged months of the last six."),
-        **MONEY,
-    )
-    debt_months = models.PositiveSmallIntegerField(
-        _("months in debt"),
-        default=0,
-        db_default=0,  # rows the import inserts in SQL get it too
-        help_text=_("How many of the last six months ended with a negative balance."),
-    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "arpu", "debt_months", "city"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "city"])
 
     class Meta:
         permissions = [("view_personal_data", _("Can see personal data (phones, e-mail, flat)"))]
@@ -232,13 +214,6 @@ class Subscriber(models.Model):
             models.Index(
                 fields=["connected_on", "id"], name="subscriber_connected", include=COVERED
             ),
-            models.Index(
-                fields=["reported_balance", "id"], name="subscriber_balance", include=COVERED
-            ),
-            models.Index(fields=["arpu", "id"], name="subscriber_arpu", include=COVERED),
-            models.Index(
-                fields=["debt_months", "id"], name="subscriber_debt_months", include=COVERED
-            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -266,7 +241,82 @@ class Subscriber(models.Model):
         fields = kwargs.get("update_fields")
         if fields is not None and "building" in fields:
             kwargs["update_fields"] = {*fields, "city"}
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        if adding:
+            SubscriberMoney.objects.get_or_create(subscriber=self)
+
+    # The money the billing and the facts give, kept in SubscriberMoney (select_related
+    # "money" where many subscribers are shown); a subscriber without its row has none.
+    def _money(self, name: str):
+        try:
+            return getattr(self.money, name)
+        except SubscriberMoney.DoesNotExist:
+            return SubscriberMoney._meta.get_field(name).get_default()
+
+    @property
+    def reported_balance(self) -> Decimal:
+        return self._money("reported_balance")
+
+    @property
+    def balance_discrepancy(self) -> Decimal:
+        return self._money("balance_discrepancy")
+
+    @property
+    def arpu(self) -> Decimal | None:
+        return self._money("arpu")
+
+    @property
+    def debt_months(self) -> int:
+        return self._money("debt_months")
+
+
+class SubscriberMoney(models.Model):
+    """A subscriber's money: the billing's balance and what the import derives from the
+    ledger and the facts. One row per subscriber, apart from the subscriber's own row so that
+    the daily sync, which changes these for most subscribers and little else, writes a narrow
+    row with four indexes rather than the subscriber's with its twenty (docs/billing-sync.md).
+    The ledger and the monthly facts are its history."""
+
+    subscriber = models.OneToOneField(
+        Subscriber,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="money",
+        verbose_name=_("subscriber"),
+    )
+    reported_balance = models.DecimalField(_("balance (billing)"), default=ZERO, **MONEY)
+    # reported_balance minus the balance the ledger gives; non-zero means the two disagree.
+    balance_discrepancy = models.DecimalField(_("balance discrepancy"), default=ZERO, **MONEY)
+    # The subscriber's profile from the monthly facts, kept by the billing import
+    # (facts.profiles_refresh) so that segments filter on it fast; docs/segmentation.md.
+    arpu = models.DecimalField(
+        _("ARPU"),
+        null=True,
+        blank=True,
+        help_text=_("Average monthly charge over the charged months of the last six."),
+        **MONEY,
+    )
+    debt_months = models.PositiveSmallIntegerField(
+        _("months in debt"),
+        default=0,
+        db_default=0,  # rows the import inserts in SQL get it too
+        help_text=_("How many of the last six months ended with a negative balance."),
+    )
+
+    class Meta:
+        verbose_name = _("subscriber's money")
+        verbose_name_plural = _("subscribers' money")
+        # The registry's balance sort and filters and the segments' ARPU and debt filters:
+        # (value, subscriber), joined to the subscriber by its key.
+        indexes = [
+            models.Index(fields=["reported_balance", "subscriber"], name="money_balance"),
+            models.Index(fields=["arpu", "subscriber"], name="money_arpu"),
+            models.Index(fields=["debt_months", "subscriber"], name="money_debt_months"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id}: {self.reported_balance}"
 
 
 class ExtraAttribute(models.Model):

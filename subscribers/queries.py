@@ -25,9 +25,9 @@ def base_overview(branches: frozenset[int] | None = None) -> dict:
         base = base.filter(branch__in=branches)
     active = base.filter(status=Status.ACTIVE).count()
     debt_rows = (
-        base.filter(reported_balance__lt=0)
+        base.filter(money__reported_balance__lt=0)
         .values("branch__currency")
-        .annotate(debtors=Count("id"), total=Sum("reported_balance"))
+        .annotate(debtors=Count("id"), total=Sum("money__reported_balance"))
         .order_by("branch__currency")
     )
     debt = [

@@ -50,7 +50,7 @@ SUBSCRIBERS = Registry(
     sorts={
         "account": ("account",),
         "full_name": ("full_name",),
-        "reported_balance": ("reported_balance",),
+        "reported_balance": ("money__reported_balance",),
         "connected_on": ("connected_on",),
     },
     default_sort="account",
@@ -62,5 +62,5 @@ SUBSCRIBERS = Registry(
     notice=lambda request: render_to_string("subscribers/_freshness_notice.html", request=request),
     private_permission=PERMISSION,
     link=lambda r: reverse("subscribers:card", kwargs={"pk": r.pk}),
-    select_related=("branch", "tariff", "building__street"),
+    select_related=("branch", "tariff", "building__street", "money"),
 )

@@ -80,7 +80,7 @@ def card(request, pk: int):
     if not request.user.has_perm("subscribers.view_subscriber"):
         raise PermissionDenied
     rows = scoped(
-        Subscriber.objects.select_related("branch", "tariff", "building__street__city"),
+        Subscriber.objects.select_related("branch", "tariff", "building__street__city", "money"),
         request.user,
         "branch",
     )

@@ -6,7 +6,7 @@ import pytest
 
 from comms import placeholders
 from comms.placeholders import Placeholder, TextError, check, names_in, render, unknown_in
-from subscribers.models import Subscriber, Tariff
+from subscribers.models import Subscriber, SubscriberMoney, Tariff
 
 
 def ivanov(**kwargs) -> Subscriber:
@@ -17,7 +17,11 @@ def ivanov(**kwargs) -> Subscriber:
         "reported_balance": Decimal("-550.50"),
         "tariff": Tariff(name="Домашний 100", monthly_fee=Decimal("550")),
     }
-    return Subscriber(**{**fields, **kwargs})
+    fields = {**fields, **kwargs}
+    balance = fields.pop("reported_balance")
+    subscriber = Subscriber(**fields)
+    subscriber.money = SubscriberMoney(reported_balance=balance)
+    return subscriber
 
 
 def test_it_lists_the_names_a_text_uses_once_each():

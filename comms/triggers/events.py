@@ -244,7 +244,7 @@ def _payment_due(branch: Branch, today: date, days: int, config) -> tuple[QueryS
         branch=branch,
         status=SubscriberStatus.ACTIVE,
         tariff__monthly_fee__gt=0,
-        reported_balance__lt=F("tariff__monthly_fee"),
+        money__reported_balance__lt=F("tariff__monthly_fee"),
     )
     return candidates, suffix, {"due_date": date_text(billing)}
 
@@ -258,9 +258,9 @@ def _low_balance(branch: Branch, today: date, days: int, config) -> tuple[QueryS
             branch=branch,
             status=SubscriberStatus.ACTIVE,
             tariff__monthly_fee__gt=0,
-            reported_balance__gt=0,
+            money__reported_balance__gt=0,
         )
-        .alias(month_of_balance=F("reported_balance") * 30)
+        .alias(month_of_balance=F("money__reported_balance") * 30)
         .filter(month_of_balance__lt=F("tariff__monthly_fee") * days)
     )
     return candidates, f":{today:%Y-%m}", {}

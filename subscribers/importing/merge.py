@@ -21,7 +21,6 @@ from core.sql import (
     month_of,
 )
 
-from ..facts import few_touched
 from ..models import (
     Building,
     Charge,
@@ -32,6 +31,7 @@ from ..models import (
     StatusEvent,
     Street,
     Subscriber,
+    SubscriberMoney,
     Tariff,
 )
 from .columns import flag_columns
@@ -43,6 +43,7 @@ STREET = Street._meta.db_table
 BUILDING = Building._meta.db_table
 TARIFF = Tariff._meta.db_table
 SUBSCRIBER = Subscriber._meta.db_table
+MONEY = SubscriberMoney._meta.db_table
 EVENT = StatusEvent._meta.db_table
 CHARGE = Charge._meta.db_table
 PAYMENT = Payment._meta.db_table
@@ -86,6 +87,8 @@ def create_staging() -> None:
         f"method text, flags integer",
     )
     create_temp_table("stg_touched", "subscriber_id bigint, from_month date")
+    # What the import changes of each subscriber's ledger: payments less charges.
+    create_temp_table("stg_net", "subscriber_id bigint, net numeric(16,2)")
 
 
 def _duplicates(errors: ErrorList, sources: list[str], sql: str, column: str, message: str) -> None:
@@ -248,7 +251,6 @@ SUB_COLUMNS = (
     "status",
     "connected_on",
     "terminated_on",
-    "reported_balance",
     "birth_date",
     "extra",
 )
@@ -265,13 +267,13 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
         "reported_balance numeric(14,2), birth_date date, extra text, id bigint, "
         "old_status text, "
         "old_tariff_id bigint, old_connected_on date, "
-        "old_terminated_on date, old_branch_id bigint, old_technology text, changed integer",
+        "old_terminated_on date, old_branch_id bigint, old_technology text, changed integer, "
+        "old_balance numeric(14,2)",
     )
     cmp = " OR ".join(
         f"st.{c} IS DISTINCT FROM s.{c}"
         for c in SUB_COLUMNS
-        if c
-        not in ("extra", "reported_balance", "branch_id", "building_id", "city_id", "tariff_id")
+        if c not in ("extra", "branch_id", "building_id", "city_id", "tariff_id")
     )
     extra_cmp = (
         f"{json_cast('st.extra')} IS DISTINCT FROM s.extra"
@@ -290,14 +292,15 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
                       OR b.id IS DISTINCT FROM s.branch_id
                       OR a.building_id IS DISTINCT FROM s.building_id
                       OR t.id IS DISTINCT FROM s.tariff_id
-                      OR st.balance <> s.reported_balance
-                      OR {extra_cmp} THEN 1 ELSE 0 END
+                      OR {extra_cmp} THEN 1 ELSE 0 END,
+               m.reported_balance
         FROM stg_subscriber st
         JOIN {BRANCH} b ON b.name = st.branch
         JOIN stg_address a ON a.branch = st.branch AND a.city = st.city AND a.street = st.street
                           AND a.house = st.house
         JOIN {TARIFF} t ON t.name = st.tariff
-        LEFT JOIN {SUBSCRIBER} s ON s.account = st.account""")
+        LEFT JOIN {SUBSCRIBER} s ON s.account = st.account
+        LEFT JOIN {MONEY} m ON m.subscriber_id = s.id""")
     analyze("stg_sub")
     stats = {}
     # Status events for subscribers already known.
@@ -361,20 +364,24 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
     sets = ", ".join(
         f"{c} = {json_cast('u.extra') if c == 'extra' else 'u.' + c}" for c in SUB_COLUMNS
     )
-    stats["subscribers_updated"] = execute(
+    execute(
         f"""
         UPDATE {SUBSCRIBER} SET {sets}, updated_at = %s
         FROM stg_sub u WHERE u.id = {SUBSCRIBER}.id AND u.changed = 1""",
         [_now()],
     )
+    stats["subscribers_updated"] = fetchall(
+        """SELECT COUNT(*) FROM stg_sub
+           WHERE changed = 1 OR changed = 0 AND reported_balance <> old_balance"""
+    )[0][0]
     select = ", ".join(json_cast(c) if c == "extra" else c for c in SUB_COLUMNS)
     new_rows = fetchall("SELECT COUNT(*) FROM stg_sub WHERE id IS NULL")[0][0]
     bulk = bulk_worthwhile(new_rows, SUBSCRIBER)
     with IndexesDropped(SUBSCRIBER, bulk, keep_primary=True):
         stats["subscribers_created"] = execute(
             f"""
-            INSERT INTO {SUBSCRIBER} (account, {columns}, balance_discrepancy, updated_at)
-            SELECT account, {select}, 0, %s FROM stg_sub WHERE id IS NULL""",
+            INSERT INTO {SUBSCRIBER} (account, {columns}, updated_at)
+            SELECT account, {select}, %s FROM stg_sub WHERE id IS NULL""",
             [_now()],
         )
     if stats["subscribers_created"]:
@@ -387,7 +394,26 @@ def merge_subscribers(batch_id: int | None, *, today: date, data_month: date | N
                    SELECT id, %s FROM stg_sub WHERE old_status IS NULL""",
             [ALL_MONTHS],
         )
+    _merge_balances()
     return stats
+
+
+def _merge_balances() -> None:
+    """The billing's balance into each subscriber's money row (created with the subscriber):
+    only the balances that changed are written, a narrow row each (SubscriberMoney)."""
+    changed = fetchall("SELECT COUNT(*) FROM stg_sub WHERE reported_balance <> old_balance")[0][0]
+    with IndexesDropped(MONEY, bulk_worthwhile(changed, MONEY), keep_primary=True):
+        execute(f"""UPDATE {MONEY} SET reported_balance = u.reported_balance
+                    FROM stg_sub u WHERE u.id = {MONEY}.subscriber_id
+                      AND u.reported_balance <> u.old_balance""")
+    missing = fetchall("SELECT COUNT(*) FROM stg_sub WHERE old_balance IS NULL")[0][0]
+    if missing:
+        with IndexesDropped(MONEY, bulk_worthwhile(missing, MONEY), keep_primary=True):
+            execute(f"""INSERT INTO {MONEY} (subscriber_id, reported_balance,
+                                             balance_discrepancy, debt_months)
+                        SELECT id, reported_balance, 0, 0 FROM stg_sub
+                        WHERE old_balance IS NULL ORDER BY id
+                        ON CONFLICT (subscriber_id) DO NOTHING""")
 
 
 def _insert_first_events(batch_id: int | None, today: date) -> None:
@@ -436,32 +462,40 @@ def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
     execute(f"""INSERT INTO {TARIFF} (name, monthly_fee, technology)
                 SELECT DISTINCT tariff, 0, '' FROM stg_charge WHERE tariff IS NOT NULL
                 ON CONFLICT (name) DO NOTHING""")
+    # Each staged charge with the stored one of its key, found once (old_amount NULL: new):
+    # what it changes, what is written and the ledger's net change all follow from it.
     create_temp_table(
         "stg_chg",
         "subscriber_id bigint, period date, service_id bigint, "
-        "tariff_id bigint, amount numeric(14,2)",
+        "tariff_id bigint, amount numeric(14,2), old_amount numeric(14,2), old_tariff_id bigint",
     )
     execute(f"""INSERT INTO stg_chg
-                SELECT c.subscriber_id, c.period, s.id, t.id, c.amount FROM stg_charge c
+                SELECT c.subscriber_id, c.period, s.id, t.id, c.amount, o.amount, o.tariff_id
+                FROM stg_charge c
                 JOIN {SERVICE} s ON s.name = c.service
-                LEFT JOIN {TARIFF} t ON t.name = c.tariff""")
+                LEFT JOIN {TARIFF} t ON t.name = c.tariff
+                LEFT JOIN {CHARGE} o ON o.subscriber_id = c.subscriber_id
+                                    AND o.period = c.period AND o.service_id = s.id""")
     analyze("stg_chg")
-    # Changed and new charges mark their months; then they are written.
+    changed = "st.old_amount <> st.amount OR st.old_tariff_id IS DISTINCT FROM st.tariff_id"
+    # Changed and new charges mark their months and change the ledger's net; then they are
+    # written.
     execute(f"""
         INSERT INTO stg_touched (subscriber_id, from_month)
         SELECT st.subscriber_id, MIN(st.period) FROM stg_chg st
-        LEFT JOIN {CHARGE} c ON c.subscriber_id = st.subscriber_id AND c.period = st.period
-                            AND c.service_id = st.service_id
-        WHERE c.subscriber_id IS NULL OR c.amount <> st.amount
-           OR c.tariff_id IS DISTINCT FROM st.tariff_id
+        WHERE st.old_amount IS NULL OR {changed}
         GROUP BY st.subscriber_id""")
-    new_rows = fetchall("SELECT COUNT(*) FROM stg_chg")[0][0]
+    execute("""
+        INSERT INTO stg_net (subscriber_id, net)
+        SELECT subscriber_id, SUM(COALESCE(old_amount, 0) - amount) FROM stg_chg
+        WHERE old_amount IS NULL OR old_amount <> amount
+        GROUP BY subscriber_id""")
+    new_rows = fetchall("SELECT COUNT(*) FROM stg_chg WHERE old_amount IS NULL")[0][0]
     updated = execute(f"""
         UPDATE {CHARGE} SET amount = st.amount, tariff_id = st.tariff_id
         FROM stg_chg st
         WHERE {CHARGE}.subscriber_id = st.subscriber_id AND {CHARGE}.period = st.period
-          AND {CHARGE}.service_id = st.service_id
-          AND ({CHARGE}.amount <> st.amount OR {CHARGE}.tariff_id IS DISTINCT FROM st.tariff_id)
+          AND {CHARGE}.service_id = st.service_id AND ({changed})
     """)
     with IndexesDropped(CHARGE, bulk_worthwhile(new_rows, CHARGE)) as bulk:
         conflict = (
@@ -470,9 +504,7 @@ def merge_charges(errors: ErrorList, sources: list[str]) -> dict:
         created = execute(f"""
             INSERT INTO {CHARGE} (subscriber_id, period, service_id, tariff_id, amount)
             SELECT st.subscriber_id, st.period, st.service_id, st.tariff_id, st.amount
-            FROM stg_chg st
-            WHERE NOT EXISTS (SELECT 1 FROM {CHARGE} c WHERE c.subscriber_id = st.subscriber_id
-                              AND c.period = st.period AND c.service_id = st.service_id)
+            FROM stg_chg st WHERE st.old_amount IS NULL
             ORDER BY st.subscriber_id, st.period, st.service_id
             {conflict}""")
     return {"charges_created": created, "charges_updated": updated}
@@ -484,24 +516,30 @@ def merge_payments() -> dict:
     create_temp_table(
         "stg_pay",
         f"subscriber_id bigint, paid_at {_t('ts')}, month date, "
-        f"amount numeric(14,2), method text, seq integer",
+        f"amount numeric(14,2), method text, seq integer, new integer",
     )
     execute("""
         INSERT INTO stg_pay
         SELECT subscriber_id, paid_at, month, amount, method,
                ROW_NUMBER() OVER (PARTITION BY subscriber_id, paid_at, amount, method
-                                  ORDER BY src, line) - 1
+                                  ORDER BY src, line) - 1, 1
         FROM stg_payment""")
     analyze("stg_pay")
+    # The payments already stored, found once; the new ones mark their months, change the
+    # ledger's net and are written.
     execute(f"""
+        UPDATE stg_pay SET new = 0
+        WHERE EXISTS (SELECT 1 FROM {PAYMENT} p
+                      WHERE p.subscriber_id = stg_pay.subscriber_id
+                        AND p.paid_at = stg_pay.paid_at AND p.amount = stg_pay.amount
+                        AND p.method = stg_pay.method AND p.seq = stg_pay.seq)""")
+    execute("""
         INSERT INTO stg_touched (subscriber_id, from_month)
-        SELECT st.subscriber_id, MIN(st.month) FROM stg_pay st
-        WHERE NOT EXISTS (SELECT 1 FROM {PAYMENT} p
-                          WHERE p.subscriber_id = st.subscriber_id AND p.paid_at = st.paid_at
-                            AND p.amount = st.amount AND p.method = st.method
-                            AND p.seq = st.seq)
-        GROUP BY st.subscriber_id""")
-    new_rows = fetchall("SELECT COUNT(*) FROM stg_pay")[0][0]
+        SELECT subscriber_id, MIN(month) FROM stg_pay WHERE new = 1 GROUP BY subscriber_id""")
+    execute("""
+        INSERT INTO stg_net (subscriber_id, net)
+        SELECT subscriber_id, SUM(amount) FROM stg_pay WHERE new = 1 GROUP BY subscriber_id""")
+    new_rows = fetchall("SELECT COUNT(*) FROM stg_pay WHERE new = 1")[0][0]
     with IndexesDropped(PAYMENT, bulk_worthwhile(new_rows, PAYMENT)) as bulk:
         conflict = (
             ""
@@ -510,13 +548,9 @@ def merge_payments() -> dict:
         )
         created = execute(f"""
             INSERT INTO {PAYMENT} (subscriber_id, paid_at, month, amount, method, seq)
-            SELECT st.subscriber_id, st.paid_at, st.month, st.amount, st.method, st.seq
-            FROM stg_pay st
-            WHERE NOT EXISTS (SELECT 1 FROM {PAYMENT} p
-                              WHERE p.subscriber_id = st.subscriber_id
-                                AND p.paid_at = st.paid_at AND p.amount = st.amount
-                                AND p.method = st.method AND p.seq = st.seq)
-            ORDER BY st.subscriber_id, st.paid_at
+            SELECT subscriber_id, paid_at, month, amount, method, seq
+            FROM stg_pay WHERE new = 1
+            ORDER BY subscriber_id, paid_at
             {conflict}""")
     return {"payments_created": created}
 
@@ -532,52 +566,39 @@ def discrepancies_from_facts() -> int:
     """After a first ledger load every subscriber's facts were computed from the whole ledger,
     and stg_frange.after_all (the reported balance less the ledger's) is the discrepancy: set
     it without reading the ledger again."""
-    return execute(f"""UPDATE {SUBSCRIBER} SET balance_discrepancy = r.after_all
-                       FROM stg_frange r WHERE r.subscriber_id = {SUBSCRIBER}.id
-                         AND {SUBSCRIBER}.balance_discrepancy <> r.after_all""")
+    return execute(f"""UPDATE {MONEY} SET balance_discrepancy = r.after_all
+                       FROM stg_frange r WHERE r.subscriber_id = {MONEY}.subscriber_id
+                         AND {MONEY}.balance_discrepancy <> r.after_all""")
 
 
 def update_discrepancies() -> int:
-    """Recompute reported − ledger balance for the subscribers touched; a subscriber whose
+    """The reported balance less the ledger's, for the subscribers whose balance or ledger this
+    import changed: the stored discrepancy moved by the balance's change less the ledger's net
+    change (stg_net), so that the cost follows the rows of the files, not the ledger's length.
+    Exact because the import is the ledger's only writer and never deletes from it; a money row
+    made by this import starts from a zero balance and an empty ledger. A subscriber whose
     discrepancy changed has every month's balance changed."""
-    create_temp_table("stg_disc", "subscriber_id bigint, discrepancy numeric(14,2)")
-    touched = "SELECT subscriber_id FROM stg_touched UNION SELECT id FROM stg_sub"
-    if few_touched(fetchall(f"SELECT COUNT(*) FROM ({touched}) t")[0][0]):
-        # A day's few: each one's ledger summed by its index, not the whole ledger hashed.
-        execute(f"""
-            INSERT INTO stg_disc
-            SELECT s.id, ROUND(s.reported_balance
-                       - COALESCE((SELECT SUM(p.amount) FROM {PAYMENT} p
-                                   WHERE p.subscriber_id = s.id), 0)
-                       + COALESCE((SELECT SUM(c.amount) FROM {CHARGE} c
-                                   WHERE c.subscriber_id = s.id), 0), 2)
-            FROM {SUBSCRIBER} s JOIN ({touched}) t ON t.subscriber_id = s.id""")
-    else:
-        _discrepancies_of_many()
+    create_temp_table("stg_disc", "subscriber_id bigint PRIMARY KEY, discrepancy numeric(14,2)")
+    execute(f"""
+        INSERT INTO stg_disc
+        SELECT m.subscriber_id,
+               ROUND(m.balance_discrepancy + COALESCE(b.change, 0) - COALESCE(n.net, 0), 2)
+        FROM (SELECT id AS subscriber_id FROM stg_sub WHERE reported_balance <> old_balance
+                                                         OR old_balance IS NULL
+              UNION SELECT subscriber_id FROM stg_net) t
+        JOIN {MONEY} m ON m.subscriber_id = t.subscriber_id
+        LEFT JOIN (SELECT id, reported_balance - COALESCE(old_balance, 0) AS change
+                   FROM stg_sub) b ON b.id = t.subscriber_id
+        LEFT JOIN (SELECT subscriber_id, SUM(net) AS net FROM stg_net
+                   GROUP BY subscriber_id) n ON n.subscriber_id = t.subscriber_id""")
+    analyze("stg_disc")
     execute(
         f"""INSERT INTO stg_touched (subscriber_id, from_month)
                SELECT d.subscriber_id, %s FROM stg_disc d
-               JOIN {SUBSCRIBER} s ON s.id = d.subscriber_id
+               JOIN {MONEY} s ON s.subscriber_id = d.subscriber_id
                WHERE d.discrepancy <> s.balance_discrepancy""",
         [ALL_MONTHS],
     )
-    return execute(f"""UPDATE {SUBSCRIBER} SET balance_discrepancy = d.discrepancy
-                       FROM stg_disc d WHERE d.subscriber_id = {SUBSCRIBER}.id
-                         AND d.discrepancy <> {SUBSCRIBER}.balance_discrepancy""")
-
-
-def _discrepancies_of_many() -> None:
-    execute(f"""
-        INSERT INTO stg_disc
-        SELECT s.id, ROUND(s.reported_balance - COALESCE(p.total, 0) + COALESCE(c.total, 0), 2)
-        FROM {SUBSCRIBER} s
-        JOIN (SELECT DISTINCT subscriber_id FROM stg_touched
-              UNION SELECT id FROM stg_sub) t ON t.subscriber_id = s.id
-        LEFT JOIN (SELECT subscriber_id, SUM(amount) AS total FROM {PAYMENT}
-                   WHERE subscriber_id IN (SELECT subscriber_id FROM stg_touched
-                                           UNION SELECT id FROM stg_sub)
-                   GROUP BY subscriber_id) p ON p.subscriber_id = s.id
-        LEFT JOIN (SELECT subscriber_id, SUM(amount) AS total FROM {CHARGE}
-                   WHERE subscriber_id IN (SELECT subscriber_id FROM stg_touched
-                                           UNION SELECT id FROM stg_sub)
-                   GROUP BY subscriber_id) c ON c.subscriber_id = s.id""")
+    return execute(f"""UPDATE {MONEY} SET balance_discrepancy = d.discrepancy
+                       FROM stg_disc d WHERE d.subscriber_id = {MONEY}.subscriber_id
+                         AND d.discrepancy <> {MONEY}.balance_discrepancy""")

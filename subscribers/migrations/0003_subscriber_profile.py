@@ -4,15 +4,8 @@ from django.db import migrations, models
 
 
 def profiles_backfill(apps, schema_editor):
-    """The profile of a base imported before these columns existed, from its facts (the next
-    import keeps it)."""
-    ImportBatch = apps.get_model("subscribers", "ImportBatch")
-    batch = ImportBatch.objects.exclude(as_of=None).order_by("-created_at", "-id").first()
-    if batch is None or batch.window_start is None:
-        return
-    from subscribers.facts import Window, profiles_refresh
-
-    profiles_refresh(Window(start=batch.window_start, end=batch.as_of), everyone=True)
+    """The profile of a base imported before these columns existed is computed from its facts
+    by migration 0010, where the profile moved to the subscriber's money row."""
 
 
 class Migration(migrations.Migration):

@@ -149,11 +149,11 @@ class Billing:
             "status",
             "connected_on",
             "terminated_on",
-            "reported_balance",
-            "balance_discrepancy",
+            "money__reported_balance",
+            "money__balance_discrepancy",
             "extra",
-            "arpu",
-            "debt_months",
+            "money__arpu",
+            "money__debt_months",
         )
         return {row[0]: row[1:] for row in rows}
 

@@ -14,6 +14,7 @@ from subscribers.models import (
     Status,
     Street,
     Subscriber,
+    SubscriberMoney,
     Tariff,
 )
 
@@ -70,7 +71,23 @@ class SubscriberFactory(factory.django.DjangoModelFactory):
     tariff = factory.SubFactory(TariffFactory)
     status = Status.ACTIVE
     connected_on = datetime.date(2024, 1, 15)
+
+    # The subscriber's money row (SubscriberMoney), saved with the subscriber.
     reported_balance = Decimal("0.00")
+    balance_discrepancy = Decimal("0.00")
+    arpu = None
+    debt_months = 0
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        money = {name: kwargs.pop(name) for name in MONEY_FIELDS}
+        subscriber = super()._create(model_class, *args, **kwargs)
+        SubscriberMoney.objects.filter(subscriber=subscriber).update(**money)
+        subscriber.money.refresh_from_db()
+        return subscriber
+
+
+MONEY_FIELDS = ("reported_balance", "balance_discrepancy", "arpu", "debt_months")
 
 
 class ImportBatchFactory(factory.django.DjangoModelFactory):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.tests.factories import BranchFactory, UserFactory
-from subscribers.models import Status
+from subscribers.models import Status, SubscriberMoney
 
 from .factories import BuildingFactory, CityFactory, StreetFactory, SubscriberFactory
 
@@ -267,8 +267,8 @@ def building(lenina):
     )
     people[0].phone = "+79123456789"
     people[0].full_name = "Иванов Иван"
-    people[0].reported_balance = Decimal("-150.00")
     people[0].save()
+    SubscriberMoney.objects.filter(subscriber=people[0]).update(reported_balance=Decimal("-150.00"))
     return b
 
 

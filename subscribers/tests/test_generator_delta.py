@@ -168,7 +168,8 @@ def imported() -> dict[str, tuple]:
     debt), by account."""
     rows = Subscriber.objects.values_list(
         "account", "full_name", "phone", "phone2", "email", "tariff__name", "status",
-        "connected_on", "terminated_on", "reported_balance", "balance_discrepancy", "extra",
+        "connected_on", "terminated_on", "money__reported_balance", "money__balance_discrepancy",
+        "extra",
     )  # fmt: skip
     return {row[0]: row[1:] for row in rows}
 
@@ -177,7 +178,7 @@ def imported() -> dict[str, tuple]:
 def test_the_chain_imports_cleanly_and_the_balances_agree_with_the_ledger(chain, billing):
     base, *deltas = chain
     assert billing.run(base).ok
-    discrepancies = dict(Subscriber.objects.values_list("account", "balance_discrepancy"))
+    discrepancies = dict(Subscriber.objects.values_list("account", "money__balance_discrepancy"))
     assert set(discrepancies.values()) == {0}  # the base's balances are its ledger's
     payments, charges = Payment.objects.count(), Charge.objects.count()
     for directory in deltas:
@@ -189,12 +190,12 @@ def test_the_chain_imports_cleanly_and_the_balances_agree_with_the_ledger(chain,
         payments += len(read(directory / "payments.csv"))
         charges += len(read(directory / "charges.csv"))
         assert Payment.objects.count() == payments and Charge.objects.count() == charges
-        assert dict(Subscriber.objects.values_list("account", "balance_discrepancy")) == (
+        assert dict(Subscriber.objects.values_list("account", "money__balance_discrepancy")) == (
             discrepancies
         )
         state = by_account(read(directory / STATE_DIR / "subscribers.csv"))
         stored = Subscriber.objects.values_list(
-            "account", "reported_balance", "status", "tariff__name", "terminated_on"
+            "account", "money__reported_balance", "status", "tariff__name", "terminated_on"
         )
         for account, balance, status, tariff, terminated_on in stored:
             row = state[account]

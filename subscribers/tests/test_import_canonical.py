@@ -236,10 +236,10 @@ def test_it_files_a_payment_under_the_month_of_its_branch_local_time(billing, ba
 
 
 def test_it_stores_the_reported_balance_and_its_discrepancy_with_the_ledger(base):
-    rows = dict(Subscriber.objects.values_list("account", "reported_balance"))
+    rows = dict(Subscriber.objects.values_list("account", "money__reported_balance"))
     assert rows["1004"] == D("-3100")
     # 1004 was charged 3000 and paid nothing, yet the billing reports −3100.
-    discrepancies = dict(Subscriber.objects.values_list("account", "balance_discrepancy"))
+    discrepancies = dict(Subscriber.objects.values_list("account", "money__balance_discrepancy"))
     assert discrepancies == {"1001": 0, "1002": 0, "1003": 0, "1004": D("-100"), "1005": 0}
 
 

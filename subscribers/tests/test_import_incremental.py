@@ -182,7 +182,9 @@ def test_a_new_month_in_which_nothing_changed_writes_only_that_month(billing, ge
     assert result.ok
     after = billing.facts()
     # Those served, and those gone with a balance left: their debt is still there in July.
-    served = Subscriber.objects.filter(Q(terminated_on=None) | ~Q(reported_balance=0)).count()
+    served = Subscriber.objects.filter(
+        Q(terminated_on=None) | ~Q(money__reported_balance=0)
+    ).count()
     july = {key for key in after if key[1] == date(2025, 7, 1)}
     assert len(july) == served > 200
     assert result.stats["facts_written"] == served

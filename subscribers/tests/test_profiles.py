@@ -94,10 +94,7 @@ def export(people=PEOPLE, rows=LEDGER) -> dict[str, str]:
 
 
 def profiles() -> dict[str, tuple]:
-    return {
-        s.account: (s.arpu, s.debt_months)
-        for s in Subscriber.objects.only("account", "arpu", "debt_months")
-    }
+    return {s.account: (s.arpu, s.debt_months) for s in Subscriber.objects.select_related("money")}
 
 
 def imported(billing, files, name) -> None:

@@ -231,9 +231,9 @@ class Command(BaseCommand):
         if script is None or Campaign.objects.filter(script=script).exists():
             return
         debtors = (
-            Subscriber.objects.filter(reported_balance__lt=0, status="active")
+            Subscriber.objects.filter(money__reported_balance__lt=0, status="active")
             .exclude(phone="")
-            .order_by("reported_balance")
+            .order_by("money__reported_balance")
             .values_list("account", flat=True)[:40]
         )
         if not debtors:
