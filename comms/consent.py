@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.sql import analyze, create_temp_table, execute, fetchall
+from core.sql import analyze, by_index, create_temp_table, execute, fetchall
 from core.sql import db_datetime as dt
+from subscribers.facts import few_touched
 from subscribers.models import Subscriber
 
 from .models import Channel, Consent, ContactKind, Purpose
@@ -121,50 +122,61 @@ def import_consents(staged: str) -> dict[str, int]:
             [now, kind, *params],
         )
 
+    # A day's few changed subscribers are matched by index, not against whole tables.
+    few = few_touched(fetchall(f"SELECT COUNT(*) FROM {staged}")[0][0])
     for column, channel in IMPORT_COLUMNS.items():
-        execute("DELETE FROM stg_consent")
-        if not execute(
-            f"""INSERT INTO stg_consent (subscriber_id, answer)
-                SELECT s.id, st.{column} FROM {staged} st
-                JOIN {SUBSCRIBER} s ON s.account = st.account
-                WHERE st.{column} IS NOT NULL"""
-        ):
-            continue
-        analyze("stg_consent", CONSENT)  # the first import fills both from nothing
-        reopened = execute(
-            f"""UPDATE {CONSENT} SET given_at = %s, source = 'billing', given_by_id = NULL,
-                       note = '', withdrawn_at = NULL, withdrawal = '', withdrawn_by_id = NULL
-                FROM stg_consent j
-                WHERE j.subscriber_id = {CONSENT}.subscriber_id AND j.answer
-                  AND {CONSENT}.channel = %s AND {CONSENT}.withdrawn_at IS NOT NULL""",
-            [now, channel],
-        )
-        if reopened:
-            history("~", "j.answer AND c.given_at = %s", [channel, now])
-        last = fetchall(f"SELECT COALESCE(MAX(id), 0) FROM {CONSENT}")[0][0]
-        # The unique key skips those already consenting. (An anti-join against the table being
-        # filled would scan, per row, the rows this very statement has inserted: quadratic.)
-        created = execute(
-            f"""INSERT INTO {CONSENT} (subscriber_id, channel, given_at, source, note,
-                                       withdrawal)
-                SELECT j.subscriber_id, %s, %s, 'billing', '', '' FROM stg_consent j
-                WHERE j.answer
-                ON CONFLICT (subscriber_id, channel) DO NOTHING""",
-            [channel, now],
-        )
-        if created:
-            history("+", "j.answer AND c.id > %s", [channel, last])
-            analyze(CONSENT)
-        withdrawn = execute(
-            f"""UPDATE {CONSENT} SET withdrawn_at = %s, withdrawal = 'billing',
-                       withdrawn_by_id = NULL
-                FROM stg_consent j
-                WHERE j.subscriber_id = {CONSENT}.subscriber_id AND NOT j.answer
-                  AND {CONSENT}.channel = %s AND {CONSENT}.withdrawn_at IS NULL""",
-            [now, channel],
-        )
-        if withdrawn:
-            history("~", "NOT j.answer AND c.withdrawn_at = %s", [channel, now])
-        stats["consents_given"] += reopened + created
-        stats["consents_withdrawn"] += withdrawn
+        with by_index(few):
+            stats_of = _import_column(staged, column, channel, now, history)
+        for key, value in stats_of.items():
+            stats[key] += value
+    return stats
+
+
+def _import_column(staged: str, column: str, channel: str, now, history) -> dict[str, int]:
+    stats = {"consents_given": 0, "consents_withdrawn": 0}
+    execute("DELETE FROM stg_consent")
+    if not execute(
+        f"""INSERT INTO stg_consent (subscriber_id, answer)
+            SELECT s.id, st.{column} FROM {staged} st
+            JOIN {SUBSCRIBER} s ON s.account = st.account
+            WHERE st.{column} IS NOT NULL"""
+    ):
+        return stats
+    analyze("stg_consent", CONSENT)  # the first import fills both from nothing
+    reopened = execute(
+        f"""UPDATE {CONSENT} SET given_at = %s, source = 'billing', given_by_id = NULL,
+                   note = '', withdrawn_at = NULL, withdrawal = '', withdrawn_by_id = NULL
+            FROM stg_consent j
+            WHERE j.subscriber_id = {CONSENT}.subscriber_id AND j.answer
+              AND {CONSENT}.channel = %s AND {CONSENT}.withdrawn_at IS NOT NULL""",
+        [now, channel],
+    )
+    if reopened:
+        history("~", "j.answer AND c.given_at = %s", [channel, now])
+    last = fetchall(f"SELECT COALESCE(MAX(id), 0) FROM {CONSENT}")[0][0]
+    # The unique key skips those already consenting. (An anti-join against the table being
+    # filled would scan, per row, the rows this very statement has inserted: quadratic.)
+    created = execute(
+        f"""INSERT INTO {CONSENT} (subscriber_id, channel, given_at, source, note,
+                                   withdrawal)
+            SELECT j.subscriber_id, %s, %s, 'billing', '', '' FROM stg_consent j
+            WHERE j.answer
+            ON CONFLICT (subscriber_id, channel) DO NOTHING""",
+        [channel, now],
+    )
+    if created:
+        history("+", "j.answer AND c.id > %s", [channel, last])
+        analyze(CONSENT)
+    withdrawn = execute(
+        f"""UPDATE {CONSENT} SET withdrawn_at = %s, withdrawal = 'billing',
+                   withdrawn_by_id = NULL
+            FROM stg_consent j
+            WHERE j.subscriber_id = {CONSENT}.subscriber_id AND NOT j.answer
+              AND {CONSENT}.channel = %s AND {CONSENT}.withdrawn_at IS NULL""",
+        [now, channel],
+    )
+    if withdrawn:
+        history("~", "NOT j.answer AND c.withdrawn_at = %s", [channel, now])
+    stats["consents_given"] += reopened + created
+    stats["consents_withdrawn"] += withdrawn
     return stats

@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from core.models import Branch, Currency
-from core.sql import BulkWriter, fetchall, is_postgres
+from core.sql import BulkWriter, create_temp_table, fetchall, is_postgres, row_estimate
 
 from ..models import ExtraAttribute, Subscriber
 from . import columns, direct, merge, rawcopy
@@ -25,6 +25,14 @@ from .readers import COLUMNS, Format, Table, open_tables
 CURRENCIES = {c.value for c in Currency}
 ZONES = zoneinfo.available_timezones()
 PROGRESS_EVERY = 100_000
+# A ledger file smaller than this many bytes per subscriber of the base (a day's payments: some
+# 25 bytes a row) has its accounts looked up alone rather than the whole base read.
+SMALL_FILE_BYTES_PER_ROW = 2
+SUBSCRIBER = Subscriber._meta.db_table
+
+
+def _account_text(value) -> str:
+    return value.strip() if isinstance(value, str) else str(value)
 
 
 def _cell(cells: list, index: int | None):
@@ -57,7 +65,8 @@ class Loader:
         self.stats: dict[str, int] = {}
         self.branches: dict[str, tuple[int, zoneinfo.ZoneInfo]] = {}
         self.bad_accounts: set[str] = set()
-        self.account_ids: dict[str, int] | None = None  # account → id * 1024 + branch slot
+        self.account_ids: dict[str, int] = {}  # account → id * 1024 + branch slot (_accounts)
+        self.accounts_complete = False
         self.branch_slots: list[zoneinfo.ZoneInfo] = []
         self.branch_slot_of: dict[int, int] = {}
         self.touched_months: list = []
@@ -431,25 +440,47 @@ class Loader:
                 self.stats.update(handler.apply("stg_subscriber"))
         self._branch_tz()
 
-    def _accounts(self) -> dict[str, int]:
-        if self.account_ids is None:
-            self.branch_slots = []
-            self.branch_slot_of = {}
+    def _accounts(self, table: Table, column: int | None) -> dict[str, int]:
+        """account → id * 1024 + branch slot, for the accounts the table names. A small file
+        against a big base (a day's payments) looks up only its own accounts; otherwise every
+        account is read once."""
+        if not self.branch_slot_of:
             for branch_id, (_name, tz) in ((v[0], (k, v[1])) for k, v in self.branches.items()):
                 self.branch_slot_of[branch_id] = len(self.branch_slots)
                 self.branch_slots.append(tz)
-            ids = {}
-            slot_of = self.branch_slot_of
+        if self.accounts_complete:
+            return self.account_ids
+        where, params = "", None
+        if column is not None and table.path.stat().st_size < SMALL_FILE_BYTES_PER_ROW * (
+            row_estimate(SUBSCRIBER)
+        ):
+            wanted = {
+                _account_text(cells[column])
+                for _line, cells in self._reopen(table).rows
+                if len(cells) > column and cells[column] is not None
+            } - self.account_ids.keys()
+            create_temp_table("stg_accounts", "account text PRIMARY KEY")
             with connection.cursor() as cursor:
-                cursor.execute(f"SELECT account, id, branch_id FROM {Subscriber._meta.db_table}")
-                while True:
-                    chunk = cursor.fetchmany(50_000)
-                    if not chunk:
-                        break
-                    for account, pk, branch_id in chunk:
-                        ids[account] = pk * 1024 + slot_of[branch_id]
-            self.account_ids = ids
-        return self.account_ids
+                cursor.executemany(
+                    "INSERT INTO stg_accounts (account) VALUES (%s)", [(a,) for a in wanted]
+                )
+            where = " WHERE account IN (SELECT account FROM stg_accounts)"
+        else:
+            self.accounts_complete = True
+        ids = self.account_ids
+        slot_of = self.branch_slot_of
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT account, id, branch_id FROM {SUBSCRIBER}{where}", params)
+            while True:
+                chunk = cursor.fetchmany(50_000)
+                if not chunk:
+                    break
+                for account, pk, branch_id in chunk:
+                    ids[account] = pk * 1024 + slot_of[branch_id]
+        return ids
+
+    def _reopen(self, table: Table) -> Table:
+        return next(t for t in open_tables(table.path, self.fmt) if t.kind == table.kind)
 
     def _unknown_account(self, table: Table, line: int, account: str) -> None:
         if account in self.bad_accounts:
@@ -520,7 +551,7 @@ class Loader:
 
     def _account_code(self, table: Table, line: int, account, accounts: dict) -> int | None:
         """id * 1024 + branch slot of the row's account; None (and the error) if unknown."""
-        account = account.strip() if isinstance(account, str) else str(account)
+        account = _account_text(account)
         if not account:
             self.errors.add(table.label, line, "account", "", _("required value is missing"))
             return None
@@ -539,7 +570,7 @@ class Loader:
             return
         ix = self._index(table)
         src = self._source(table)
-        accounts = self._accounts()
+        accounts = self._accounts(table, ix["account"])
         period_of, money = self.p.period, self.p.money
         i_acc, i_per, i_srv, i_tar, i_amt = (
             ix["account"],
@@ -591,7 +622,7 @@ class Loader:
             return
         ix = self._index(table)
         src = self._source(table)
-        accounts = self._accounts()
+        accounts = self._accounts(table, ix["account"])
         slots = self.branch_slots
         moment, money, method_of = self.p.datetime, self.p.money, self.p.method
         i_acc, i_at, i_amt, i_met = ix["account"], ix["paid_at"], ix["amount"], ix["method"]

@@ -13,6 +13,7 @@ from core.sql import (
     IndexesDropped,
     analyze,
     bulk_worthwhile,
+    by_index,
     create_temp_table,
     execute,
     fetchall,
@@ -21,6 +22,7 @@ from core.sql import (
     month_of,
 )
 
+from ..facts import few_touched
 from ..models import (
     Building,
     Charge,
@@ -402,7 +404,8 @@ def _merge_balances() -> None:
     """The billing's balance into each subscriber's money row (created with the subscriber):
     only the balances that changed are written, a narrow row each (SubscriberMoney)."""
     changed = fetchall("SELECT COUNT(*) FROM stg_sub WHERE reported_balance <> old_balance")[0][0]
-    with IndexesDropped(MONEY, bulk_worthwhile(changed, MONEY), keep_primary=True):
+    bulk = bulk_worthwhile(changed, MONEY)
+    with IndexesDropped(MONEY, bulk, keep_primary=True), by_index(few_touched(changed)):
         execute(f"""UPDATE {MONEY} SET reported_balance = u.reported_balance
                     FROM stg_sub u WHERE u.id = {MONEY}.subscriber_id
                       AND u.reported_balance <> u.old_balance""")
@@ -592,13 +595,14 @@ def update_discrepancies() -> int:
         LEFT JOIN (SELECT subscriber_id, SUM(net) AS net FROM stg_net
                    GROUP BY subscriber_id) n ON n.subscriber_id = t.subscriber_id""")
     analyze("stg_disc")
-    execute(
-        f"""INSERT INTO stg_touched (subscriber_id, from_month)
-               SELECT d.subscriber_id, %s FROM stg_disc d
-               JOIN {MONEY} s ON s.subscriber_id = d.subscriber_id
-               WHERE d.discrepancy <> s.balance_discrepancy""",
-        [ALL_MONTHS],
-    )
-    return execute(f"""UPDATE {MONEY} SET balance_discrepancy = d.discrepancy
-                       FROM stg_disc d WHERE d.subscriber_id = {MONEY}.subscriber_id
-                         AND d.discrepancy <> {MONEY}.balance_discrepancy""")
+    with by_index(few_touched(fetchall("SELECT COUNT(*) FROM stg_disc")[0][0])):
+        execute(
+            f"""INSERT INTO stg_touched (subscriber_id, from_month)
+                   SELECT d.subscriber_id, %s FROM stg_disc d
+                   JOIN {MONEY} s ON s.subscriber_id = d.subscriber_id
+                   WHERE d.discrepancy <> s.balance_discrepancy""",
+            [ALL_MONTHS],
+        )
+        return execute(f"""UPDATE {MONEY} SET balance_discrepancy = d.discrepancy
+                           FROM stg_disc d WHERE d.subscriber_id = {MONEY}.subscriber_id
+                             AND d.discrepancy <> {MONEY}.balance_discrepancy""")
