@@ -38,6 +38,17 @@ MIGRATION = TariffMigrationSummary._meta.db_table
 SUBSCRIBER = Subscriber._meta.db_table
 MONEY = SubscriberMoney._meta.db_table
 FAR = date(9999, 12, 1)
+# A fact's columns, for the staged copies of a few subscribers' facts (stg_oldfacts: as they
+# were; stg_newfacts: as recomputed), which the seeds, the summaries' corrections and the
+# profiles then read instead of the fact table again.
+FACT_COLUMNS = (
+    "subscriber_id bigint, month date, branch_id bigint, tariff_id bigint, "
+    "prev_tariff_id bigint, technology text, status text, active_start boolean, "
+    "active_end boolean, connected boolean, terminated boolean, charged numeric(14,2), "
+    "paid numeric(14,2), balance_end numeric(14,2), days_overdue integer, "
+    "tenure_months integer"
+)
+FACT_NAMES = ", ".join(c.split()[0] for c in FACT_COLUMNS.split(", "))
 MONEY_SUMS = ("charged", "paid", "debt")
 
 
@@ -105,9 +116,11 @@ def with_cursor_executemany(sql: str, rows: list[tuple]) -> None:
         cursor.executemany(sql, rows)
 
 
-def facts_refresh(window: Window) -> dict:
+def facts_refresh(window: Window, *, profiles_after: bool = False) -> dict:
     """Recompute the facts of the touched subscribers from their first touched month and
-    correct the summaries by the difference."""
+    correct the summaries by the difference. profiles_after: the profiles of the touched
+    subscribers follow (profiles_refresh with staged=True), so their six months' facts are
+    kept staged too."""
     _months_table(window)
     create_temp_table("stg_tfrom", "subscriber_id bigint PRIMARY KEY, from_month date")
     count = execute(
@@ -178,7 +191,12 @@ def facts_refresh(window: Window) -> dict:
     analyze("stg_frange")
 
     # What the facts said before: the previous month (seed of running values), the statuses
-    # recorded in past data months, and the sums to take out of the summaries.
+    # recorded in past data months, and the sums to take out of the summaries. Unless every
+    # fact is new, the touched subscribers' facts from the month before the first touched one
+    # (and the profile's six months) are read once into stg_oldfacts.
+    staged = not whole
+    if staged:
+        _old_facts(window, few, profiles_after)
     create_temp_table(
         "stg_seed", "subscriber_id bigint PRIMARY KEY, seed_ord integer, prev_tariff bigint"
     )
@@ -187,25 +205,28 @@ def facts_refresh(window: Window) -> dict:
         SELECT f.subscriber_id,
                CASE WHEN f.balance_end >= 0 THEN m.end_ord ELSE m.end_ord - f.days_overdue END,
                f.tariff_id
-        FROM {FACT} f
+        FROM {"stg_oldfacts" if staged else FACT} f
         JOIN stg_frange r ON r.subscriber_id = f.subscriber_id
         JOIN stg_months m ON m.month = f.month AND m.next_month = r.first_m""")
     analyze("stg_seed")
     create_temp_table("stg_oldstatus", "subscriber_id bigint, month date, status text")
-    with by_index(few):
+    removed = 0
+    if staged:
         execute(
-            f"""
-            INSERT INTO stg_oldstatus
-            SELECT f.subscriber_id, f.month, f.status FROM {FACT} f
-            JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id
-            WHERE f.month >= t.from_month AND f.month < %s AND f.status <> 'terminated'""",
+            """INSERT INTO stg_oldstatus
+               SELECT subscriber_id, month, status FROM stg_oldfacts
+               WHERE month >= from_month AND month < %s AND status <> 'terminated'""",
             [window.end],
         )
-        _aggregate_touched("stg_sum_old", "stg_mig_old")
-        removed = execute(f"""
-            DELETE FROM {FACT} WHERE EXISTS (
-                SELECT 1 FROM stg_tfrom t
-                WHERE t.subscriber_id = {FACT}.subscriber_id AND {FACT}.month >= t.from_month)""")
+        _aggregate_touched("stg_sum_old", "stg_mig_old", source=OLD_FACTS)
+        with by_index(few):
+            removed = execute(f"""
+                DELETE FROM {FACT} WHERE EXISTS (
+                    SELECT 1 FROM stg_tfrom t
+                    WHERE t.subscriber_id = {FACT}.subscriber_id
+                      AND {FACT}.month >= t.from_month)""")
+    else:
+        _aggregate_touched("stg_sum_old", "stg_mig_old", source=f"{FACT} f WHERE 1 = 0")
 
     expected = fetchall("SELECT COUNT(*) FROM stg_led")[0][0]
     bulk = IndexesDropped(FACT, bulk_worthwhile(expected, FACT))
@@ -217,11 +238,11 @@ def facts_refresh(window: Window) -> dict:
     upto = (
         "PARTITION BY subscriber_id ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
     )
+    if staged:
+        create_temp_table("stg_newfacts", FACT_COLUMNS)
     written = execute(
         f"""
-        INSERT INTO {FACT} (subscriber_id, month, branch_id, tariff_id, prev_tariff_id,
-                            technology, status, active_start, active_end, connected, terminated,
-                            charged, paid, balance_end, days_overdue, tenure_months)
+        INSERT INTO {"stg_newfacts" if staged else FACT} ({FACT_NAMES})
         WITH base AS (
             SELECT r.subscriber_id, m.month, m.next_month, m.idx, m.end_ord, fm.start_ord,
                    r.branch_id, r.technology, r.current_status, r.connected_on,
@@ -265,11 +286,55 @@ def facts_refresh(window: Window) -> dict:
     """,
         [window.end],
     )
+    if staged:
+        analyze("stg_newfacts")
+        execute(f"""INSERT INTO {FACT} ({FACT_NAMES})
+                    SELECT {FACT_NAMES} FROM stg_newfacts ORDER BY subscriber_id, month""")
     bulk.__exit__(None, None, None)
-    with by_index(few):
-        _aggregate_touched("stg_sum_new", "stg_mig_new", whole=whole)
+    _aggregate_touched(
+        "stg_sum_new", "stg_mig_new", source="stg_newfacts f WHERE 1 = 1" if staged else None
+    )
     _apply_summary_delta()
-    return {"facts_subscribers": touched, "facts_removed": removed, "facts_written": written}
+    return {
+        "facts_subscribers": touched,
+        "facts_removed": removed,
+        "facts_written": written,
+        "staged": staged and profiles_after,  # profiles_refresh(staged=…)
+    }
+
+
+OLD_FACTS = "stg_oldfacts f WHERE f.month >= f.from_month"  # the facts to be recomputed
+
+
+def _old_facts(window: Window, few: bool, profiles_after: bool) -> None:
+    """The touched subscribers' facts from the month before their first touched month (the
+    seed), and from the profile's first month when the profiles follow, with that first
+    touched month beside each."""
+    create_temp_table("stg_oldfacts", f"{FACT_COLUMNS}, from_month date")
+    first = add_months(window.end, 1 - PROFILE_MONTHS) if profiles_after else FAR
+    names = ", ".join(f"f.{n}" for n in FACT_NAMES.split(", "))
+    create_temp_table("stg_readfrom", "subscriber_id bigint PRIMARY KEY, read_from date")
+    execute(
+        f"""INSERT INTO stg_readfrom
+            SELECT t.subscriber_id, {least("COALESCE(pm.month, t.from_month)", "%s")}
+            FROM stg_tfrom t LEFT JOIN stg_months pm ON pm.next_month = t.from_month""",
+        [first],
+    )
+    analyze("stg_readfrom")
+    # The earliest month as a constant too: many subscribers touched from one month (a new
+    # month) then read that month on through the facts' month index.
+    earliest = fetchall("SELECT MIN(read_from) FROM stg_readfrom")[0][0]
+    with by_index(few):
+        execute(
+            f"""
+            INSERT INTO stg_oldfacts
+            SELECT {names}, t.from_month FROM stg_readfrom r
+            JOIN stg_tfrom t ON t.subscriber_id = r.subscriber_id
+            JOIN {FACT} f ON f.subscriber_id = r.subscriber_id
+            WHERE f.month >= r.read_from AND f.month >= %s""",
+            [earliest],
+        )
+    analyze("stg_oldfacts")
 
 
 def _frange_of_touched(window: Window) -> None:
@@ -306,14 +371,14 @@ def _frange_of_touched(window: Window) -> None:
     )
 
 
-def _profiles_of(candidates: str, first: date, last: date) -> None:
+def _profiles_of(facts: str, first: date, last: date) -> None:
     execute(
         f"""
         INSERT INTO stg_profile (subscriber_id, arpu, debt_months)
         SELECT f.subscriber_id,
                ROUND(AVG(CASE WHEN f.charged > 0 THEN f.charged END), 2),
                SUM(CASE WHEN f.balance_end < 0 THEN 1 ELSE 0 END)
-        FROM {FACT} f {candidates}
+        FROM {facts}
         WHERE f.month >= %s AND f.month <= %s
         GROUP BY f.subscriber_id""",
         [first, last],
@@ -363,7 +428,9 @@ def few_touched(count: int) -> bool:
 PROFILE_MONTHS = 6  # the subscriber's profile looks at the last six months up to the data month
 
 
-def profiles_refresh(window: Window, *, everyone: bool, bulk: bool | None = None) -> dict:
+def profiles_refresh(
+    window: Window, *, everyone: bool, bulk: bool | None = None, staged: bool = False
+) -> dict:
     """Each subscriber's ARPU (the mean of the positive monthly charges of the last six months
     up to the data month; empty where none was charged) and months in debt (how many of those
     months' facts ended with balance_end < 0), written to the subscriber's money row for fast
@@ -371,7 +438,9 @@ def profiles_refresh(window: Window, *, everyone: bool, bulk: bool | None = None
 
     Only the facts of those six months are read. everyone: the data month moved, so every
     subscriber's six months did; otherwise only the subscribers whose facts were recomputed
-    (stg_tfrom) can change. Only the rows whose values changed are written; when they are many
+    (stg_tfrom) can change, and staged: their facts are read from what facts_refresh staged
+    (profiles_after) rather than from the fact table. Only the rows whose values changed are
+    written; when they are many
     (the first import, a new month) the money table's indexes are dropped meanwhile and built
     again, which is quicker than updating them row by row (bulk: force)."""
     first = add_months(window.end, 1 - PROFILE_MONTHS)
@@ -380,8 +449,18 @@ def profiles_refresh(window: Window, *, everyone: bool, bulk: bool | None = None
     )
     candidates = "" if everyone else "JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id"
     few = not everyone and few_touched(fetchall("SELECT COUNT(*) FROM stg_tfrom")[0][0])
-    with by_index(few):
-        _profiles_of(candidates, first, window.end)
+    if staged and not everyone:
+        _profiles_of(
+            """(SELECT subscriber_id, month, charged, balance_end FROM stg_oldfacts
+                 WHERE month < from_month
+                 UNION ALL SELECT subscriber_id, month, charged, balance_end
+                 FROM stg_newfacts) f""",
+            first,
+            window.end,
+        )
+    else:
+        with by_index(few):
+            _profiles_of(f"{FACT} f {candidates}", first, window.end)
     analyze("stg_profile")
     # The changed values; a subscriber with no fact in the six months (terminated earlier) has
     # no ARPU and no month in debt. -1 stands for "no ARPU": an ARPU is never negative.
@@ -412,14 +491,10 @@ def profiles_refresh(window: Window, *, everyone: bool, bulk: bool | None = None
     return {"profiles_changed": changed}
 
 
-def _aggregate_touched(summary_table: str, migration_table: str, whole: bool = False) -> None:
-    """Sums of the touched subscribers' facts from their first touched month (whole: every
-    fact there is)."""
-    touched = (
-        "WHERE 1 = 1"
-        if whole
-        else "JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id WHERE f.month >= t.from_month"
-    )
+def _aggregate_touched(summary_table: str, migration_table: str, source: str | None) -> None:
+    """Sums of the touched subscribers' facts: those of `source` ("table f WHERE …"), or every
+    fact there is (None, a first load)."""
+    source = source or f"{FACT} f WHERE 1 = 1"
     create_temp_table(
         summary_table,
         "month date, branch_id bigint, technology text, "
@@ -438,7 +513,7 @@ def _aggregate_touched(summary_table: str, migration_table: str, whole: bool = F
                SUM(f.charged), SUM(f.paid),
                SUM(CASE WHEN f.balance_end < 0 THEN 1 ELSE 0 END),
                SUM(CASE WHEN f.balance_end < 0 THEN -f.balance_end ELSE 0 END)
-        FROM {FACT} f {touched}
+        FROM {source}
         GROUP BY f.month, f.branch_id, f.technology, COALESCE(f.tariff_id, 0)""")
     create_temp_table(
         migration_table,
@@ -448,7 +523,7 @@ def _aggregate_touched(summary_table: str, migration_table: str, whole: bool = F
     execute(f"""
         INSERT INTO {migration_table}
         SELECT f.month, f.branch_id, f.prev_tariff_id, f.tariff_id, COUNT(*)
-        FROM {FACT} f {touched} AND f.prev_tariff_id IS NOT NULL
+        FROM {source} AND f.prev_tariff_id IS NOT NULL
           AND f.tariff_id IS NOT NULL AND f.prev_tariff_id <> f.tariff_id
         GROUP BY f.month, f.branch_id, f.prev_tariff_id, f.tariff_id""")
 

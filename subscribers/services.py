@@ -261,10 +261,12 @@ def billing_import(
             if window is not None:
                 progress(_("Updating monthly facts"), 0.85)
                 facts.touch_for_window(old_window, window)
-                stats.update(facts.facts_refresh(window))
-                lap("facts")
                 moved = old_window is None or window.end != old_window.end
-                stats.update(facts.profiles_refresh(window, everyone=moved))
+                refreshed = facts.facts_refresh(window, profiles_after=not moved)
+                staged = bool(refreshed.pop("staged", False))
+                stats.update(refreshed)
+                lap("facts")
+                stats.update(facts.profiles_refresh(window, everyone=moved, staged=staged))
                 lap("profiles")
                 if loader.direct_rows:
                     merge.discrepancies_from_facts()
