@@ -284,3 +284,35 @@ def test_nothing_to_import_is_an_error(billing):
     result = billing.run([])
     assert not result.ok
     assert "no files" in result.errors[0].message
+
+
+@pytest.fixture
+def small_files_alone(monkeypatch):
+    """Every ledger file counts as small: its own accounts are looked up, not the whole base
+    (a day's payments against a million subscribers)."""
+    from subscribers.importing import load
+
+    monkeypatch.setattr(load, "SMALL_FILE_BYTES_PER_ROW", 10**9)
+
+
+def test_a_small_payments_file_looks_up_its_own_accounts(billing, base, small_files_alone):
+    rows = "account,paid_at,amount,method\n1001,2025-04-03 10:00:00,550.00,card\n"
+    result = billing.run(billing.write({"payments.csv": rows}, "day"))
+    assert result.ok, result.errors
+    assert Payment.objects.filter(subscriber__account="1001", amount=550).count() == 1
+
+
+def test_a_small_file_s_unknown_account_is_reported_and_nothing_is_written(
+    billing, base, small_files_alone
+):
+    before = billing.snapshot()
+    rows = (
+        "account,paid_at,amount,method\n"
+        "1001,2025-04-03 10:00:00,550.00,card\n"
+        "9999,2025-04-03 11:00:00,100.00,cash\n"
+    )
+    result = billing.run(billing.write({"payments.csv": rows}, "day"))
+    assert not result.ok
+    assert [(e.line, e.column, e.value) for e in result.errors] == [(3, "account", "9999")]
+    assert "unknown account" in result.errors[0].message
+    assert billing.snapshot() == before
