@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, transaction
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Case, F, Model, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -281,8 +281,13 @@ def _count(rows: QuerySet) -> int:
 
 def _filter_first(rows: QuerySet, fields: tuple[str, ...], descending: bool) -> QuerySet:
     """The same order, written so that no index on the sort key serves it: the database then
-    finds the rows by the filter's own indexes and sorts what it found."""
-    first = Coalesce(F(fields[0]), F(fields[0]))
+    finds the rows by the filter's own indexes and sorts what it found. A key in another
+    table (a subscriber's money) is written so that it can only be sorted after the join:
+    sorted before it, all of that table's rows would be sorted to keep a few."""
+    if "__" in fields[0]:
+        first = Case(When(pk__isnull=False, then=F(fields[0])))
+    else:
+        first = Coalesce(F(fields[0]), F(fields[0]))
     order = [first.desc() if descending else first.asc()]
     order += [f"-{f}" if descending else f for f in fields[1:]]
     return rows.order_by(*order)
