@@ -4,6 +4,7 @@ walked along the sort key, and each plan given up for the next when it runs out 
 budget."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from core import registry as core_registry
 from core.tests.factories import BranchFactory, UserFactory
-from subscribers.models import Status, Subscriber
+from subscribers.models import Status, Subscriber, SubscriberMoney
 
 pytestmark = pytest.mark.django_db
 URL = reverse("registry", kwargs={"name": "subscribers"})
@@ -109,3 +110,23 @@ def test_the_pages_are_the_same_whether_walked_or_found_for_a_sparse_filter(
     assert walk_pages(client, status="active", sort="-full_name") == list(
         Subscriber.objects.order_by("-full_name", "-pk").values_list("account", flat=True)
     )
+
+
+def test_a_key_in_the_money_row_pages_the_same_whichever_plan(client, clerk, monkeypatch):
+    """Sorted by the balance (a column of the subscriber's money row, joined): the walk along
+    its index and the find-and-sort by index joins give the same pages."""
+    SubscriberMoney.objects.bulk_create(
+        SubscriberMoney(subscriber_id=pk, reported_balance=Decimal(-1 - pk % 97))
+        for pk in Subscriber.objects.values_list("pk", flat=True)
+    )
+    walked = walk_pages(client, debtors="on", sort="-reported_balance")
+    within = core_registry._within
+    monkeypatch.setattr(
+        core_registry,
+        "_within",
+        lambda budget, run, **o: None if budget else within(budget, run, **o),
+    )
+    assert walk_pages(client, debtors="on", sort="-reported_balance") == walked
+    expected = Subscriber.objects.order_by("-money__reported_balance", "-pk")
+    assert walked == list(expected.values_list("account", flat=True))
+    assert len(walked) == MANY
