@@ -245,8 +245,8 @@ def ordered(registry: Registry, rows: QuerySet, sort: str) -> tuple[QuerySet, tu
     nullable = _nullable(rows.model, fields)
     # A key in a row of its own (see _nullable) is read through an inner join, so that the
     # database can walk that row's index in the key's order.
-    joined = {f: False for f in fields if "__" in f and f not in nullable}
-    rows = rows.filter(**{f"{f}__isnull": v for f, v in joined.items()}) if joined else rows
+    joined = {f"{f}__isnull": False for f in fields if "__" in f and f not in nullable}
+    rows = rows.filter(**joined) if joined else rows
     order = [
         (F(f).desc(nulls_first=True) if descending else F(f).asc(nulls_last=True))
         if f in nullable
@@ -328,15 +328,16 @@ def _first_rows(
     else:
         # A key in another table (a subscriber's money) gets the whole budget: finding and
         # sorting would join every row the filter finds, dearer than a longer walk.
+        elsewhere = "__" in fields[0]
         sparse = (
-            "__" not in fields[0]
+            not elsewhere
             and base is not None
             and _expected_rows(rows) < WALK_SHARE * _expected_rows(base)
         )
         budget = WALK_PROBE_MS if sparse else WALK_BUDGET_MS
         pks = _within(budget, lambda: list(ids[: PAGE_SIZE + 1]))
         if pks is None:
-            pks = _found(found, joined="__" in fields[0])
+            pks = _found(found, joined=elsewhere)
     # The rows of those ids, read without the filter again (a street's thousands of buildings).
     chosen = rows if base is None else base
     found_rows = {row.pk: row for row in chosen.order_by().filter(pk__in=pks)}

@@ -440,14 +440,13 @@ def profiles_refresh(
     subscriber's six months did; otherwise only the subscribers whose facts were recomputed
     (stg_tfrom) can change, and staged: their facts are read from what facts_refresh staged
     (profiles_after) rather than from the fact table. Only the rows whose values changed are
-    written; when they are many
-    (the first import, a new month) the money table's indexes are dropped meanwhile and built
-    again, which is quicker than updating them row by row (bulk: force)."""
+    written; when they are many (the first import, a new month) the money table's indexes are
+    dropped meanwhile and built again, which is quicker than updating them row by row (bulk:
+    force)."""
     first = add_months(window.end, 1 - PROFILE_MONTHS)
     create_temp_table(
         "stg_profile", "subscriber_id bigint PRIMARY KEY, arpu numeric(14,2), debt_months integer"
     )
-    candidates = "" if everyone else "JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id"
     few = not everyone and few_touched(fetchall("SELECT COUNT(*) FROM stg_tfrom")[0][0])
     if staged and not everyone:
         _profiles_of(
@@ -459,6 +458,7 @@ def profiles_refresh(
             window.end,
         )
     else:
+        candidates = "" if everyone else "JOIN stg_tfrom t ON t.subscriber_id = f.subscriber_id"
         with by_index(few):
             _profiles_of(f"{FACT} f {candidates}", first, window.end)
     analyze("stg_profile")

@@ -317,23 +317,17 @@ def billing_import(
     return result
 
 
+SUBSCRIBER_WRITES = ("subscribers_created", "subscribers_updated", "profiles_changed")
+
+
 def _money_changed(stats: dict) -> bool:
-    return any(
-        stats.get(k, 0)
-        for k in (
-            "subscribers_created",
-            "subscribers_updated",
-            "profiles_changed",
-            "payments_created",
-        )
-    )
+    """Did the import write money rows (a payment moves a discrepancy)?"""
+    return any(stats.get(k, 0) for k in (*SUBSCRIBER_WRITES, "payments_created"))
 
 
 def _rewrote_much(stats: dict) -> bool:
     """Did the import write a tenth of the subscribers or more (a first load, a new month)?"""
-    written = sum(
-        stats.get(k, 0) for k in ("subscribers_created", "subscribers_updated", "profiles_changed")
-    )
+    written = sum(stats.get(k, 0) for k in SUBSCRIBER_WRITES)
     return written * 10 >= max(Subscriber.objects.count(), 1)
 
 

@@ -450,7 +450,7 @@ class Loader:
                 self.branch_slots.append(tz)
         if self.accounts_complete:
             return self.account_ids
-        where, params = "", None
+        where = ""
         if column is not None and table.path.stat().st_size < SMALL_FILE_BYTES_PER_ROW * (
             row_estimate(SUBSCRIBER)
         ):
@@ -460,17 +460,16 @@ class Loader:
                 if len(cells) > column and cells[column] is not None
             } - self.account_ids.keys()
             create_temp_table("stg_accounts", "account text PRIMARY KEY")
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO stg_accounts (account) VALUES (%s)", [(a,) for a in wanted]
-                )
+            with BulkWriter("stg_accounts", ["account"]) as out:
+                for account in wanted:
+                    out.write((account,))
             where = " WHERE account IN (SELECT account FROM stg_accounts)"
         else:
             self.accounts_complete = True
         ids = self.account_ids
         slot_of = self.branch_slot_of
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT account, id, branch_id FROM {SUBSCRIBER}{where}", params)
+            cursor.execute(f"SELECT account, id, branch_id FROM {SUBSCRIBER}{where}")
             while True:
                 chunk = cursor.fetchmany(50_000)
                 if not chunk:
@@ -534,7 +533,7 @@ class Loader:
             self._count("charges", fetchall("SELECT COUNT(*) FROM raw_charge")[0][0])
             return None
         self.sources.pop()
-        return next(t for t in open_tables(table.path, self.fmt) if t.kind == table.kind)
+        return self._reopen(table)
 
     def _ledger_rows(self, table: Table, kind: str, indexes: tuple):
         """The table's rows padded to the columns used, reporting progress and the count."""

@@ -415,8 +415,7 @@ def _merge_balances() -> None:
             execute(f"""INSERT INTO {MONEY} (subscriber_id, reported_balance,
                                              balance_discrepancy, debt_months)
                         SELECT id, reported_balance, 0, 0 FROM stg_sub
-                        WHERE old_balance IS NULL ORDER BY id
-                        ON CONFLICT (subscriber_id) DO NOTHING""")
+                        WHERE old_balance IS NULL ORDER BY id""")
 
 
 def _insert_first_events(batch_id: int | None, today: date) -> None:
